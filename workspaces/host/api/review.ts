@@ -1,0 +1,2 @@
+// Review API: annotations and reply drafts (filled in by the review issue).
+export interface ReviewMethods {}
