@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
+import { strayTempFiles, writeFileAtomic } from '../../../workspaces/store/atomic.js';
+import { KeyedMutex } from '../../../workspaces/store/mutex.js';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-store-'));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('workspace store', () => {
+  it('keeps the input bytes exactly and never touches the originals', () => {
+    const input = path.join(tmp, 'series.mbox');
+    const bytes = Buffer.from('From a@b Thu Jan  1 00:00:00 1970\r\nSubject: [PATCH] x\r\n\r\n>From not a separator\r\n');
+    fs.writeFileSync(input, bytes);
+    const before = fs.statSync(input);
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = store.create([{ path: input }]);
+    expect(fs.readFileSync(ws.mailPaths()[0])).toEqual(bytes);
+    expect(ws.meta.sources[0]).toMatchObject({ stored: 'series.mbox', origin: input, bytes: bytes.length, kind: 'file' });
+    expect(fs.statSync(input).mtimeMs).toBe(before.mtimeMs);
+    expect(fs.statSync(ws.mailPaths()[0]).mode & 0o222).toBe(0); // read-only copy
+  });
+
+  it('stores directories (maildir, format-patch folders) and uploads', () => {
+    const dir = path.join(tmp, 'patches');
+    fs.mkdirSync(path.join(dir, 'cur'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cur', '1'), 'Subject: a\n\nb\n');
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = store.create([{ path: dir }, { name: 'stdin', bytes: Buffer.from('x') }], 'v2 of the ptregs series');
+    expect(ws.id).toMatch(/^v2-of-the-ptregs-series-[0-9a-f]{6}$/);
+    expect(fs.readFileSync(path.join(ws.path('mail', 'patches'), 'cur', '1'), 'utf8')).toBe('Subject: a\n\nb\n');
+    expect(ws.meta.sources.map((s) => s.kind)).toEqual(['directory', 'file']);
+  });
+
+  it('reopens from disk with its sections, and lists and removes workspaces', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = store.create([{ path: input }]);
+    ws.setSection('tree', { worktree: '/w', branch: 'review/x-v1' });
+    const again = new WorkspaceStore(path.join(tmp, 'data')).get(ws.id);
+    expect(again.section('tree')).toEqual({ worktree: '/w', branch: 'review/x-v1' });
+    expect(store.list().map((m) => m.id)).toEqual([ws.id]);
+    store.remove(ws.id);
+    expect(store.list()).toEqual([]);
+    expect(() => store.get(ws.id)).toThrow(`No workspace ${ws.id}`);
+  });
+
+  it('refuses missing inputs without creating anything', () => {
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    expect(() => store.create([{ path: path.join(tmp, 'nope.mbox') }])).toThrow('No such file or directory');
+    expect(fs.readdirSync(store.root)).toEqual([]);
+  });
+
+  it('writes atomically and leaves no temp files behind', () => {
+    const file = path.join(tmp, 'x', 'notes.json');
+    writeFileAtomic(file, 'one');
+    writeFileAtomic(file, 'two');
+    expect(fs.readFileSync(file, 'utf8')).toBe('two');
+    expect(strayTempFiles(path.dirname(file))).toEqual([]);
+  });
+});
+
+describe('keyed mutex', () => {
+  it('runs operations on one key one at a time, in order, and keys independently', async () => {
+    const m = new KeyedMutex();
+    const log: string[] = [];
+    const op = (key: string, name: string, ms: number) =>
+      m.run(key, async () => {
+        log.push(`${name}+`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`${name}-`);
+      });
+    await Promise.all([op('a', 'a1', 20), op('a', 'a2', 1), op('b', 'b1', 5)]);
+    expect(log.indexOf('a1-')).toBeLessThan(log.indexOf('a2+'));
+    expect(log.indexOf('b1+')).toBeLessThan(log.indexOf('a1-'));
+  });
+});

@@ -1,0 +1,241 @@
+// Review workspaces on disk: the original mail bytes (never modified), a metadata file written
+// atomically, and one directory per kind of derived or user data.
+//
+//   <data>/workspaces/<id>/
+//     workspace.json   metadata (atomic writes)
+//     mail/            the input files, byte for byte
+//     annotations/     the reviewer's comments (user data)
+//     drafts/          reply drafts (user data)
+//     results/         walk/check results (derived, rebuildable)
+//     logs/            guest consoles, build logs (derived)
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { BadRequest, NotFound } from '../errors.js';
+import { writeJsonAtomic } from './atomic.js';
+import { KeyedMutex } from './mutex.js';
+
+export const WORKSPACE_FORMAT = 1;
+
+export interface MailSource {
+  /** File name inside mail/. */
+  stored: string;
+  /** Where it came from (a path on this machine, "stdin", or an upload name). */
+  origin: string;
+  bytes: number;
+  sha256: string;
+  /** A directory input (maildir, format-patch folder) is stored as a directory. */
+  kind: 'file' | 'directory';
+}
+
+export interface WorkspaceMeta {
+  format: number;
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  sources: MailSource[];
+  /** Free-form sections owned by the engine's services (tree, walk, review ...). */
+  sections: Record<string, unknown>;
+}
+
+export type SourceInput = { path: string } | { name: string; bytes: Uint8Array };
+
+const mutex = new KeyedMutex();
+
+function slugify(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/\[[^\]]*\]/g, ' ')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'review'
+  );
+}
+
+function sha256File(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+function copyInto(src: string, dest: string): { bytes: number; sha256: string; kind: 'file' | 'directory' } {
+  const st = fs.statSync(src);
+  if (st.isDirectory()) {
+    fs.cpSync(src, dest, { recursive: true, dereference: true, errorOnExist: true });
+    let bytes = 0;
+    const h = crypto.createHash('sha256');
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) {
+          const data = fs.readFileSync(p);
+          bytes += data.length;
+          h.update(path.relative(dest, p)).update(data);
+        }
+      }
+    };
+    walk(dest);
+    return { bytes, sha256: h.digest('hex'), kind: 'directory' };
+  }
+  fs.copyFileSync(src, dest, fs.constants.COPYFILE_EXCL);
+  fs.chmodSync(dest, 0o444);
+  return { bytes: st.size, sha256: sha256File(dest), kind: 'file' };
+}
+
+export class Workspace {
+  constructor(
+    readonly dir: string,
+    private metaCache: WorkspaceMeta,
+  ) {}
+
+  get id(): string {
+    return this.metaCache.id;
+  }
+
+  get meta(): WorkspaceMeta {
+    return this.metaCache;
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.dir, ...parts);
+  }
+
+  mailPaths(): string[] {
+    return this.metaCache.sources.map((s) => this.path('mail', s.stored));
+  }
+
+  /** Run an operation with exclusive access to this workspace (serializes apply, walk, edits). */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    return mutex.run(this.dir, fn);
+  }
+
+  section<T>(name: string): T | undefined {
+    return this.metaCache.sections[name] as T | undefined;
+  }
+
+  /**
+   * Replace one section of the metadata, atomically on disk. Synchronous, so two writers in this
+   * process cannot interleave; callable from inside exclusive().
+   */
+  setSection(name: string, value: unknown): void {
+    this.writeMeta({ ...this.metaCache, sections: { ...this.metaCache.sections, [name]: value } });
+  }
+
+  setTitle(title: string): void {
+    this.writeMeta({ ...this.metaCache, title });
+  }
+
+  private writeMeta(next: WorkspaceMeta): void {
+    const meta = { ...next, updatedAt: new Date().toISOString() };
+    writeJsonAtomic(this.path('workspace.json'), meta);
+    this.metaCache = meta;
+  }
+}
+
+export class WorkspaceStore {
+  readonly root: string;
+  private readonly open = new Map<string, Workspace>();
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'workspaces');
+    fs.mkdirSync(this.root, { recursive: true });
+  }
+
+  /** Create a workspace holding copies of the input mail. Inputs are read, never modified. */
+  create(inputs: SourceInput[], title?: string): Workspace {
+    if (inputs.length === 0) throw new BadRequest('No mail to open.', 'Give at least one mbox, .eml, maildir or format-patch folder.');
+    for (const input of inputs) {
+      if ('path' in input && !fs.existsSync(input.path)) {
+        throw new NotFound(`No such file or directory: ${input.path}`, 'Check the path; it is read on the machine running the host.');
+      }
+    }
+    const first = 'path' in inputs[0] ? path.basename(inputs[0].path) : inputs[0].name;
+    const baseTitle = title ?? first;
+    const id = `${slugify(baseTitle)}-${crypto.randomBytes(3).toString('hex')}`;
+    const dir = path.join(this.root, id);
+    const staging = path.join(this.root, `.${id}.creating`);
+    fs.mkdirSync(path.join(staging, 'mail'), { recursive: true });
+    try {
+      const sources: MailSource[] = [];
+      const used = new Set<string>();
+      inputs.forEach((input, i) => {
+        const name = 'path' in input ? path.basename(path.resolve(input.path)) : input.name;
+        let stored = name.replace(/[^A-Za-z0-9._+-]/g, '_') || `input-${i}`;
+        if (used.has(stored)) stored = `${i}-${stored}`;
+        used.add(stored);
+        const dest = path.join(staging, 'mail', stored);
+        if ('path' in input) {
+          const info = copyInto(path.resolve(input.path), dest);
+          sources.push({ stored, origin: path.resolve(input.path), ...info });
+        } else {
+          fs.writeFileSync(dest, input.bytes, { flag: 'wx', mode: 0o444 });
+          sources.push({
+            stored,
+            origin: input.name,
+            bytes: input.bytes.length,
+            sha256: crypto.createHash('sha256').update(input.bytes).digest('hex'),
+            kind: 'file',
+          });
+        }
+      });
+      for (const sub of ['annotations', 'drafts', 'results', 'logs']) fs.mkdirSync(path.join(staging, sub));
+      const now = new Date().toISOString();
+      const meta: WorkspaceMeta = { format: WORKSPACE_FORMAT, id, title: baseTitle, createdAt: now, updatedAt: now, sources, sections: {} };
+      writeJsonAtomic(path.join(staging, 'workspace.json'), meta);
+      // The workspace appears complete or not at all.
+      fs.renameSync(staging, dir);
+      const ws = new Workspace(dir, meta);
+      this.open.set(id, ws);
+      return ws;
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Open by id, or by the path of a workspace directory. */
+  get(idOrDir: string): Workspace {
+    const cached = this.open.get(idOrDir);
+    if (cached) return cached;
+    const dir = idOrDir.includes(path.sep) ? path.resolve(idOrDir) : path.join(this.root, idOrDir);
+    const metaFile = path.join(dir, 'workspace.json');
+    if (!fs.existsSync(metaFile)) {
+      throw new NotFound(`No workspace ${idOrDir}.`, 'List workspaces with the workbench, or open the series again.');
+    }
+    let meta: WorkspaceMeta;
+    try {
+      meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as WorkspaceMeta;
+    } catch (err) {
+      throw new BadRequest(`The workspace metadata in ${metaFile} is unreadable: ${String(err)}.`, 'Its mail is intact in mail/; open that again to rebuild the workspace.');
+    }
+    if (meta.format !== WORKSPACE_FORMAT) {
+      throw new BadRequest(`Workspace ${idOrDir} has format ${meta.format}; this Entrybench reads ${WORKSPACE_FORMAT}.`, 'Open its mail/ files again to make a new workspace.');
+    }
+    const ws = new Workspace(dir, meta);
+    this.open.set(meta.id, ws);
+    return ws;
+  }
+
+  list(): WorkspaceMeta[] {
+    const out: WorkspaceMeta[] = [];
+    for (const name of fs.readdirSync(this.root)) {
+      if (name.startsWith('.')) continue;
+      try {
+        out.push(this.get(name).meta);
+      } catch {
+        /* a broken workspace is skipped in the listing; get() explains it when opened */
+      }
+    }
+    return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** Remove the workspace directory. Services owning outside state (worktrees) clean up first. */
+  remove(id: string): void {
+    const ws = this.get(id);
+    this.open.delete(ws.id);
+    const trash = path.join(this.root, `.${ws.id}.removing`);
+    fs.renameSync(ws.dir, trash);
+    fs.rmSync(trash, { recursive: true, force: true });
+  }
+}
