@@ -8,6 +8,9 @@ import { bindChannel, type ChannelTerminal } from './terminal.js';
 import { BottomPanel } from './panes/bottom-panel.js';
 import { LogPane } from './panes/log.js';
 import { uploadFiles } from './upload.js';
+import { Keymap } from './keys.js';
+import { showHelp } from './panes/help.js';
+import { TaskBar } from './ui/tasks.js';
 
 const WELCOME = [
   'Entrybench — review x86 entry-code patch series',
@@ -33,7 +36,10 @@ class Workbench {
   private readonly connText = h('span.conn-text', null, 'connecting to host…');
   private readonly notice = h('span.status-notice');
   private readonly seriesList = h('nav.series-list', { 'aria-label': 'Series and patches' });
-  private readonly editorHost = h('div.editor-host', { 'data-testid': 'editor' });
+  private readonly editorHost = h('div.editor-host', { 'data-testid': 'editor', 'data-readonly': 'true' });
+  private readonly keymap = new Keymap();
+  private readonly tasks = new TaskBar();
+  private overlay: HTMLElement | null = null;
   private readonly panel = new BottomPanel();
   private readonly logPane = new LogPane();
   private readonly terminalHost = h('div.terminal-host', { 'data-testid': 'terminal' });
@@ -44,6 +50,7 @@ class Workbench {
 
   async start(): Promise<void> {
     this.layout();
+    this.bindKeys();
     this.client.onState((s) => this.renderConnection(s));
     try {
       await this.client.connect();
@@ -76,13 +83,39 @@ class Workbench {
     this.editor = createEditor(this.editorHost, WELCOME);
     this.panel.add({ id: 'terminal', title: 'Terminal', body: this.terminalHost, onShow: () => this.ensureShell() });
     this.panel.add({ id: 'log', title: 'Log', body: this.logPane.el });
-    append(this.status, this.connDot, this.connText, this.notice);
+    append(this.status, this.connDot, this.connText, this.tasks.el, this.notice);
     replace(
       this.root,
       header,
       h('div.workbench', null, this.seriesList, h('main.main-area', null, this.editorHost, this.panel.el)),
       this.status,
     );
+  }
+
+  private bindKeys(): void {
+    const k = this.keymap;
+    k.bind({ key: '?', group: 'General', description: 'show every shortcut', run: () => this.toggleHelp() });
+    k.bind({ key: 'Escape', group: 'General', description: 'close the overlay', run: () => this.closeOverlay() });
+    k.bind({ key: 'o', group: 'General', description: 'open a series', run: () => void this.openDialog() });
+    k.bind({ key: 't', group: 'Panels', description: 'focus the terminal', run: () => this.focusTerminal() });
+    k.bind({ key: 'l', group: 'Panels', description: 'show the host log', run: () => this.panel.show('log') });
+    k.bind({ key: 'C-c', group: 'General', description: 'cancel the running task (outside terminals)', run: () => this.tasks.cancelAll(), when: () => this.tasks.busy });
+  }
+
+  private toggleHelp(): void {
+    if (this.overlay) return this.closeOverlay();
+    this.overlay = showHelp(this.keymap, () => this.closeOverlay());
+    document.body.append(this.overlay);
+  }
+
+  private closeOverlay(): void {
+    this.overlay?.remove();
+    this.overlay = null;
+  }
+
+  private focusTerminal(): void {
+    this.panel.show('terminal');
+    this.shell?.term.focus();
   }
 
   private renderConnection(state: string): void {

@@ -69,6 +69,21 @@ describe('web mode in Chromium', () => {
     expect(await empty.innerText()).toContain('entrybench open FILE');
   });
 
+  it('shows every shortcut on ? and closes on Escape, but lets ? through to a focused terminal', async () => {
+    await page.locator('.series-list').click();
+    await page.keyboard.press('?');
+    const help = page.locator('[data-testid=help]');
+    await expect.poll(() => help.isVisible()).toBe(true);
+    expect(await help.innerText()).toContain('show every shortcut');
+    await page.screenshot({ path: artifactPath('shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+    await page.locator('[data-testid=terminal] .xterm').click();
+    await page.keyboard.press('?');
+    expect(await help.count()).toBe(0);
+    await page.keyboard.press('Backspace');
+  });
+
   it('has no console errors, and keeps a screenshot for a human to look at', async () => {
     await page.screenshot({ path: artifactPath('foundation.png') });
     expect(consoleErrors).toEqual([]);
