@@ -1,12 +1,13 @@
 // The `entrybench` command line: subcommands, each with --help, results as text or --json.
 import { formatHelp, parseArgs, UsageError, type CommandIO, type CommandSpec } from './cli/args.js';
 import { serveCommand } from './cli/serve.js';
+import { openCommand } from './cli/open.js';
 import { buildCommand } from './cli/build.js';
 import { ReviewError } from '../errors.js';
 import { packageVersion } from './host.js';
 
 /** Every subcommand; issues add theirs here. */
-export const commands: CommandSpec[] = [serveCommand, buildCommand];
+export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

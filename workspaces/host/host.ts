@@ -9,6 +9,7 @@ import { ChannelHub } from './channels.js';
 import { HostLog } from './log.js';
 import { appRoot, defaultDataDir } from './paths.js';
 import { registerSystemMethods } from './methods/system.js';
+import { registerSeriesMethods } from './methods/series.js';
 
 export interface HostOptions {
   shell: HostInfo['shell'];
@@ -66,6 +67,7 @@ export class Host {
     );
     this.log.subscribe((entry) => this.emit('log', entry));
     registerSystemMethods(this);
+    registerSeriesMethods(this);
   }
 
   info(): HostInfo {
