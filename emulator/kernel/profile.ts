@@ -1,0 +1,60 @@
+// A kernel-generation profile: which symbols hold the entry points, the per-CPU data, the current task
+// and the TSS; which boot-time tables build the IDT; what to ask the build's headers (struct offsets,
+// constants); which functions are the slow-path hooks and which mean the kernel is dying.
+import type { ProbeRequest } from './struct-probe.js';
+import type { KernelImage } from './vmlinux.js';
+
+export interface KernelProfile {
+  name: string;
+  description: string;
+  /** Why this profile does not fit the image, or null when it does. */
+  mismatch(image: KernelImage): string | null;
+
+  entry: {
+    syscall64: string;
+    syscallCompat: string | null;
+    sysenterCompat: string | null;
+  };
+  /** Per-CPU variables (zero-based offsets inside the per-CPU area). */
+  percpu: {
+    hot: string | null;
+    tss: string;
+    gdt: string;
+    thisCpuOff: string | null;
+    entryStack: string | null;
+    exceptionStacks: string | null;
+    irqStack: string | null;
+  };
+  /** Start of the boot CPU's per-CPU area in the image (GS base before setup_per_cpu_areas). */
+  percpuLoad: string;
+  /** The task that is `current`. */
+  task: string;
+  /** The pid of `current` and the namespace that struct pid names, to give getpid() a value. */
+  pid: { structPid: string; pidNamespace: string } | null;
+  /** Kernel stack of that task (top), as `current`'s thread would have it. */
+  initStackTop: string;
+
+  /** The kernel's own idt_data tables, applied in boot order (early, early #PF, traps, ia32, apic). */
+  idtTables: string[];
+  /** Interrupt stubs for external vectors, and for system vectors nothing claims. */
+  irqEntries: string;
+  spuriousEntries: string | null;
+
+  /** Headers and expressions to ask the build (see struct-probe.ts). */
+  probe: ProbeRequest;
+  /**
+   * Values used when the probe cannot run (no source tree or compiler): the ABI constants of this
+   * generation. Struct-internal offsets have no fallback; scenarios needing them report "error".
+   */
+  fallback: Record<string, bigint>;
+
+  /** Runtime constants patched at boot: symbol and value name (from probe or fallback). */
+  runtimeConstants: { section: string; kind: 'ptr' | 'shift'; valueOf: string; variable: string }[];
+
+  /** Functions whose calls scenarios count ("each entry/exit hook ran exactly once"). */
+  hooks: string[];
+  /** Functions whose entry means the kernel is reporting a fatal error. */
+  fatal: string[];
+  /** Functions the harness emulates because they touch hardware it does not model. */
+  hardware: { name: string; returns: bigint; why: string }[];
+}
