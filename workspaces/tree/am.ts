@@ -33,7 +33,6 @@ const AM_OPTIONS = [
   '--patch-format=mboxrd',
   '--utf8',
   '--no-message-id',
-  '--no-keep-cr',
   '--no-scissors',
   '--no-signoff',
   '--no-gpg-sign',
@@ -77,11 +76,11 @@ export function parseAmOutput(out: GitOutput): AmRun {
 export async function amStart(
   worktree: string,
   mboxFile: string,
-  env: Record<string, string>,
-  signal?: AbortSignal,
-  onStdoutLine?: (line: string) => void,
+  opts: { env: Record<string, string>; keepCr: boolean; signal?: AbortSignal; onStdoutLine?: (line: string) => void },
 ): Promise<AmRun> {
-  const out = await runGit(['am', ...AM_OPTIONS, '--', mboxFile], { cwd: worktree, env, signal, onStdoutLine, okExitCodes: [1, 128] });
+  const { env, signal, onStdoutLine } = opts;
+  const cr = opts.keepCr ? '--keep-cr' : '--no-keep-cr';
+  const out = await runGit(['am', ...AM_OPTIONS, cr, '--', mboxFile], { cwd: worktree, env, signal, onStdoutLine, okExitCodes: [1, 128] });
   return parseAmOutput(out);
 }
 

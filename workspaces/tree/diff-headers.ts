@@ -97,6 +97,8 @@ export function scanDiffHeaders(text: string): DiffFileHeader[] {
       let oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
       let newLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
       while ((oldLeft > 0 || newLeft > 0) && i + 1 < lines.length) {
+        // A line that cannot be in a hunk ends it early: a header is never swallowed by a bad count.
+        if (!/^([ +\\-]|$)/.test(lines[i + 1])) break;
         const l = lines[++i];
         if (l.startsWith('\\')) continue;
         if (l.startsWith('-')) oldLeft--;

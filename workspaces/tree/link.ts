@@ -11,9 +11,9 @@ export function linkFor(messageId: string, base = DEFAULT_LINK_BASE): string {
 
 const TRAILER = /^[A-Za-z0-9][A-Za-z0-9-]*:\s/;
 
-/** Where git mailinfo ends the commit message and starts the patch. */
+/** Where git mailinfo ends the commit message and starts the patch (its patchbreak()). */
 function isPatchBreak(line: string): boolean {
-  return /^---[ \t]*$/.test(line) || line.startsWith('diff -') || line.startsWith('Index: ');
+  return line.startsWith('diff -') || line.startsWith('Index: ') || /^---\s*$/.test(line) || /^--- \S/.test(line);
 }
 
 /**

@@ -298,7 +298,9 @@ export class TreeService {
         const i = feed[k];
         if (i !== undefined) say({ phase: 'apply', message: `applying ${String(i + 1).padStart(2, '0')}/${total} ${line.slice(10)}`, done: i, total, step: i + 1 });
       };
-      let run: AmRun = await amStart(ctx.worktree, mboxFile, env, signal, onLine);
+      // CRs that belong to the content survive only with --keep-cr, which holds for the whole session.
+      const keepCr = feed.some((i) => series.patches[i].keepCr === true);
+      let run: AmRun = await amStart(ctx.worktree, mboxFile, { env, keepCr, signal, onStdoutLine: onLine });
       for (;;) {
         seen = 0;
         attempts.push(...run.attempts);

@@ -15,6 +15,8 @@ export interface PatchToApply {
   messageId: string | null;
   /** One mboxrd message (From_ line, headers, body) for `git am --patch-format=mboxrd`. */
   mbox: Uint8Array;
+  /** The diff has CRs that belong to the content (git am --keep-cr); default false. */
+  keepCr?: boolean;
   /** Why the series assembly considers this mail broken; empty when it is sound. */
   damaged: string[];
   /** Every path the diff names, old and new sides, relative to the tree's top. */

@@ -14,6 +14,7 @@ import {
   git,
   makeRepo,
   newStore,
+  removeTmpDirs,
   seriesFromCommits,
   seriesFromMbox,
   snapshotCheckout,
@@ -49,8 +50,7 @@ beforeEach(() => {
 
 afterEach(() => {
   if (before) expect(snapshotCheckout(repo)).toEqual(before);
-  fs.rmSync(repo, { recursive: true, force: true });
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  removeTmpDirs();
 });
 
 async function apply(series: ReturnType<typeof seriesFromCommits>, extra: Partial<Parameters<TreeService['apply']>[0]> = {}): Promise<ApplyResult> {
@@ -166,7 +166,6 @@ describe('patches that do not apply as they are', () => {
     editLine(clone, 'arch/x86/entry/common.c', 30, 'common line 30 by the author');
     commitAll(clone, 'x86/entry: change line 30');
     const series = seriesFromCommits(clone, `${from}..HEAD`);
-    fs.rmSync(clone, { recursive: true, force: true });
     const result = await apply(series);
     expect(result.baseRule).toBe('head');
     expect(result.baseReason).toContain('not in this repository');

@@ -27,8 +27,17 @@ export function git(cwd: string, ...args: string[]): string {
   });
 }
 
+const made: string[] = [];
+
+/** A fresh temporary directory, removed by removeTmpDirs(). */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `entrybench-tree-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `entrybench-tree-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTmpDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export function write(dir: string, file: string, content: string | Buffer, mode?: number): void {

@@ -120,11 +120,15 @@ export interface RangeDiffResult {
 }
 
 export interface TreeMethods {
-  /** Read mail files, assemble the series and apply it to the tree on a new review branch. */
+  /**
+   * Read mail, assemble the series and apply it to the tree on a new review branch. The mail is either
+   * files (copied into a new workspace) or the id of a workspace that holds it: exactly one of the two.
+   */
   'tree.apply': MethodSpec<
     {
       tree: string;
-      files: string[];
+      files?: string[];
+      workspace?: string;
       /** Which series in the files, from 0 (default: the only one, or the newest version). */
       series?: number;
       base?: string;
