@@ -10,6 +10,7 @@ import { HostLog } from './log.js';
 import { appRoot, defaultDataDir } from './paths.js';
 import { registerSystemMethods } from './methods/system.js';
 import { registerSeriesMethods } from './methods/series.js';
+import { registerReviewMethods } from './methods/review.js';
 
 export interface HostOptions {
   shell: HostInfo['shell'];
@@ -68,6 +69,7 @@ export class Host {
     this.log.subscribe((entry) => this.emit('log', entry));
     registerSystemMethods(this);
     registerSeriesMethods(this);
+    registerReviewMethods(this);
   }
 
   info(): HostInfo {
