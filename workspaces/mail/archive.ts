@@ -58,7 +58,7 @@ export function parseArchivePage(input: string, file: string, kind?: ArchivePage
   let blocks: Block[];
   if (k === 'archive-mail-archive') blocks = lost ? mailArchiveInline(text) : mailArchiveLines(text);
   else blocks = lost ? lkmlInline(text) : lkmlLines(text);
-  if (lost) problems.push('the page lost its line breaks: message bodies are one line each and their patches cannot be used');
+  if (lost) problems.push('the page lost its line breaks: message bodies are one line each, their patches cannot be used, and replies are listed flat under the first message of their subject');
   if (blocks.length === 0) problems.push('no messages were recognised on this page');
   const messages = blocks.map((b, i) => toMessage(b, i, file, k));
   return { kind: k, messages, lostLineBreaks: lost, problems };

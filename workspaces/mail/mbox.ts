@@ -73,7 +73,7 @@ export function escapeMboxrd(bytes: Uint8Array): Uint8Array {
   while (i <= buf.length) {
     let j = i;
     while (buf[j] === 0x3e) j++;
-    if (buf.compare(FROM, 0, FROM.length, j, j + FROM.length) === 0) inserts.push(i);
+    if (j + FROM.length <= buf.length && buf.compare(FROM, 0, FROM.length, j, j + FROM.length) === 0) inserts.push(i);
     const nl = buf.indexOf(NL, i);
     if (nl < 0) break;
     i = nl + 1;

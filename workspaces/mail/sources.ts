@@ -53,6 +53,12 @@ export function detectContent(head: Uint8Array): 'mbox' | 'eml' | 'archive' | 'u
   const trimmed = text.replace(/^(?:[ \t]*\r?\n)+/, '');
   const first = trimmed.split('\n', 1)[0].replace(/\r$/, '');
   if (isFromLine(first)) return 'mbox';
+  // an mbox with some junk before its first message: a From_ line after a blank line, followed by a field
+  const head400 = text.split('\n', 400);
+  for (let i = 1; i + 1 < head400.length; i++) {
+    const l = head400[i].replace(/\r$/, '');
+    if (head400[i - 1].replace(/\r$/, '') === '' && isFromLine(l) && /^[\x21-\x39\x3b-\x7e]+[ \t]*:/.test(head400[i + 1])) return 'mbox';
+  }
   if (detectArchivePage(decodeBytes(head.subarray(0, 200_000), 'utf-8').text)) return 'archive';
   const block = trimmed.split(/\r?\n\r?\n/, 1)[0];
   const lines = block.split(/\r?\n/);

@@ -184,9 +184,13 @@ export interface QuoteThreadInput {
 
 const FOOTER = /^To unsubscribe from this list:/m;
 
+// "On Mon, Dec 7, 2015 at 4:51 PM, Andy Lutomirski wrote:" repeats in every later quote: it says little
+const ATTRIBUTION_TEXT = /(?:\bOn [^\n>]{5,140}? wrote:|\* [^\n>*]{3,80}? wrote:)/g;
+
 function words(text: string): string[] {
   return text
     .replace(FOOTER, '')
+    .replace(ATTRIBUTION_TEXT, ' ')
     .toLowerCase()
     .replace(/[>|*]/g, ' ')
     .split(/[^\p{L}\p{N}_$%./-]+/u)
@@ -220,6 +224,7 @@ function sameName(a: string, b: string): boolean {
  * For messages without Message-IDs: the parent of each reply is the earlier message of the same subject whose
  * text it quotes most; candidates that quote the reply itself (its descendants) are excluded, and the
  * "On ..., NAME wrote:" attribution narrows the choice. Day-only dates make same-day messages candidates.
+ * Replies whose line breaks were lost go flat under the first message of the subject.
  */
 export function parentsFromQuotes(items: QuoteThreadInput[]): Map<number, number> {
   const result = new Map<number, number>();
@@ -232,14 +237,22 @@ export function parentsFromQuotes(items: QuoteThreadInput[]): Map<number, number
       key: threadSubjectKey(m.subject),
       reply: isReplySubject(m.subject),
       all: shingles(noSig),
-      own: shingles(lineless ? '' : st.own.join('\n')),
-      quoted: shingles(lineless ? noSig : st.quoted.join('\n')),
-      attributed: st.attributions[0]?.name ?? (lineless ? (/\s([A-Z][\w'.-]+(?: [A-Z][\w'.-]+){0,3})\s+wrote:/.exec(noSig)?.[1] ?? '') : ''),
+      own: shingles(st.own.join('\n')),
+      quoted: shingles(st.quoted.join('\n')),
+      attributed: st.attributions[0]?.name ?? '',
       day: m.date ? Math.floor(m.date.getTime() / 86_400_000) : null,
+      lineless,
     };
   });
   for (const r of prepared) {
     if (!r.reply) continue;
+    if (r.lineless) {
+      // without line breaks the quote levels are gone and so is any honest guess at the parent:
+      // such replies hang flat under the first message of their subject, in date order
+      const root = prepared.find((p) => p !== r && !p.reply && p.key === r.key);
+      if (root) result.set(r.m.index, root.m.index);
+      continue;
+    }
     const candidates = prepared.filter((p) => {
       if (p === r || p.key !== r.key) return false;
       if (r.day !== null && p.day !== null && p.day > r.day) return false;

@@ -457,7 +457,8 @@ export function assembleSeries(input: AssembleInput): Series[] {
         if (old.patchId !== p.patchId) continue;
         for (const t of old.trailers) {
           const key = trailerKey(t.name, t.value);
-          if (keys.has(key) || t.carriedFromVersion !== null) continue;
+          // only what reviewers said to that patch: a series-wide ack was for the old series as a whole
+          if (keys.has(key) || t.carriedFromVersion !== null || t.source === 'cover') continue;
           keys.add(key);
           p.trailers.push({ ...t, carriedFromVersion: version, inCommit: p.commitTrailers.some((c) => trailerKey(c.name, c.value) === key) });
         }
