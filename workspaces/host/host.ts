@@ -9,6 +9,7 @@ import { ChannelHub } from './channels.js';
 import { HostLog } from './log.js';
 import { appRoot, defaultDataDir } from './paths.js';
 import { registerSystemMethods } from './methods/system.js';
+import { registerTreeMethods } from './methods/tree.js';
 import { registerSeriesMethods } from './methods/series.js';
 import { registerReviewMethods } from './methods/review.js';
 
@@ -68,6 +69,7 @@ export class Host {
     );
     this.log.subscribe((entry) => this.emit('log', entry));
     registerSystemMethods(this);
+    registerTreeMethods(this);
     registerSeriesMethods(this);
     registerReviewMethods(this);
   }

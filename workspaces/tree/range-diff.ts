@@ -4,10 +4,18 @@ import { runGit } from './git.js';
 
 const PAIR = /^\s*(\d+|-):\s+(\S+)\s+([=!<>])\s+(\d+|-):\s+(\S+)\s+(.*)$/;
 
+/** A changed line of the inner diff: in the message (Link: trailers aside), or in the code. */
+function classify(pair: RangeDiffPair, section: string, text: string): void {
+  if (section === 'Commit message' || section === 'Metadata') {
+    if (!/^\s*Link: /.test(text)) pair.messageChanged = true;
+  } else pair.codeChanged = true;
+}
+
 /** Parse `git range-diff --no-color` output; commit ids are filled in from the two commit lists. */
 export function parseRangeDiff(text: string, oldCommits: string[], newCommits: string[]): RangeDiffPair[] {
   const pairs: RangeDiffPair[] = [];
   let cur: RangeDiffPair | null = null;
+  let section = '';
   for (const line of text.split('\n')) {
     const m = PAIR.exec(line);
     if (m) {
@@ -19,10 +27,18 @@ export function parseRangeDiff(text: string, oldCommits: string[], newCommits: s
         new: newIndex === null ? null : { index: newIndex, commit: newCommits[newIndex - 1] ?? m[5] },
         subject: m[6],
         diff: '',
+        codeChanged: false,
+        messageChanged: false,
       };
+      section = '';
       pairs.push(cur);
     } else if (cur && line.startsWith('    ')) {
-      cur.diff += line.slice(4) + '\n';
+      const inner = line.slice(4);
+      cur.diff += inner + '\n';
+      const header = /^[ +-]\s*## (.*) ##\s*$/.exec(inner);
+      if (header) section = header[1];
+      else if (inner.startsWith('@@ Metadata')) section = 'Metadata';
+      else if (/^[+-]/.test(inner)) classify(cur, section, inner.slice(1));
     }
   }
   return pairs;

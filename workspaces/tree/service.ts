@@ -296,7 +296,7 @@ export class TreeService {
         if (!line.startsWith('Applying: ')) return;
         const k = attempts.length + seen++;
         const i = feed[k];
-        if (i !== undefined) say({ phase: 'apply', message: `applying ${String(i + 1).padStart(2, '0')}/${total} ${line.slice(10)}`, done: i, total, step: i + 1 });
+        if (i !== undefined) say({ phase: 'apply', message: `applying ${String(i + 1).padStart(String(total).length, '0')}/${total} ${line.slice(10)}`, done: i, total, step: i + 1 });
       };
       // CRs that belong to the content survive only with --keep-cr, which holds for the whole session.
       const keepCr = feed.some((i) => series.patches[i].keepCr === true);

@@ -153,6 +153,31 @@ describe('range-diff output', () => {
     ]);
     expect(pairs[1].diff).toBe('@@ common.c\n-common 10 v1\n+common 10 v2\n');
   });
+
+  it('tells a changed Link: trailer from changed code or message', () => {
+    const text = [
+      '1:  1111111 ! 1:  aaaaaaa p1',
+      '    @@ Metadata',
+      '      ## Commit message ##',
+      '         p1',
+      '    -    Link: https://x/1',
+      '    +    Link: https://x/3',
+      '      ## f ##',
+      '2:  2222222 ! 2:  bbbbbbb p2',
+      '      ## Commit message ##',
+      '    -    Old wording.',
+      '    +    New wording.',
+      '      ## f ##',
+      '     @@ f: five',
+      '     -9',
+      '    -+nine',
+      '    ++NINE',
+    ].join('\n');
+    expect(parseRangeDiff(text, [], []).map((p) => [p.codeChanged, p.messageChanged])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
 });
 
 describe('Link: trailer', () => {

@@ -108,6 +108,10 @@ export interface RangeDiffPair {
   subject: string;
   /** The inner diff of the two patches for "!" pairs. */
   diff: string;
+  /** "!" pairs: the diffs differ (not only the commit message). */
+  codeChanged: boolean;
+  /** "!" pairs: the commit message or author differs, the `Link:` trailer aside (it differs for every resend). */
+  messageChanged: boolean;
 }
 
 export interface RangeDiffResult {
