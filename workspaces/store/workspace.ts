@@ -42,6 +42,8 @@ export interface WorkspaceMeta {
 export type SourceInput = { path: string } | { name: string; bytes: Uint8Array };
 
 const mutex = new KeyedMutex();
+/** One Workspace object per directory in this process, whichever store instance opened it. */
+const opened = new Map<string, Workspace>();
 
 function slugify(text: string): string {
   return (
@@ -127,15 +129,25 @@ export class Workspace {
   }
 
   private writeMeta(next: WorkspaceMeta): void {
-    const meta = { ...next, updatedAt: new Date().toISOString() };
+    // Another process (the CLI beside a running host) may have written a section meanwhile: keep it.
+    const onDisk = readMetaFile(this.path('workspace.json'));
+    const sections = { ...(onDisk?.sections ?? {}), ...next.sections };
+    const meta = { ...next, sections, updatedAt: new Date().toISOString() };
     writeJsonAtomic(this.path('workspace.json'), meta);
     this.metaCache = meta;
   }
 }
 
+function readMetaFile(file: string): WorkspaceMeta | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as WorkspaceMeta;
+  } catch {
+    return null;
+  }
+}
+
 export class WorkspaceStore {
   readonly root: string;
-  private readonly open = new Map<string, Workspace>();
 
   constructor(dataDir: string) {
     this.root = path.join(dataDir, 'workspaces');
@@ -186,7 +198,7 @@ export class WorkspaceStore {
       // The workspace appears complete or not at all.
       fs.renameSync(staging, dir);
       const ws = new Workspace(dir, meta);
-      this.open.set(id, ws);
+      opened.set(dir, ws);
       return ws;
     } catch (err) {
       fs.rmSync(staging, { recursive: true, force: true });
@@ -196,9 +208,9 @@ export class WorkspaceStore {
 
   /** Open by id, or by the path of a workspace directory. */
   get(idOrDir: string): Workspace {
-    const cached = this.open.get(idOrDir);
-    if (cached) return cached;
     const dir = idOrDir.includes(path.sep) ? path.resolve(idOrDir) : path.join(this.root, idOrDir);
+    const cached = opened.get(dir);
+    if (cached && fs.existsSync(cached.path('workspace.json'))) return cached;
     const metaFile = path.join(dir, 'workspace.json');
     if (!fs.existsSync(metaFile)) {
       throw new NotFound(`No workspace ${idOrDir}.`, 'List workspaces with the workbench, or open the series again.');
@@ -213,7 +225,7 @@ export class WorkspaceStore {
       throw new BadRequest(`Workspace ${idOrDir} has format ${meta.format}; this Entrybench reads ${WORKSPACE_FORMAT}.`, 'Open its mail/ files again to make a new workspace.');
     }
     const ws = new Workspace(dir, meta);
-    this.open.set(meta.id, ws);
+    opened.set(dir, ws);
     return ws;
   }
 
@@ -233,7 +245,7 @@ export class WorkspaceStore {
   /** Remove the workspace directory. Services owning outside state (worktrees) clean up first. */
   remove(id: string): void {
     const ws = this.get(id);
-    this.open.delete(ws.id);
+    opened.delete(ws.dir);
     const trash = path.join(this.root, `.${ws.id}.removing`);
     fs.renameSync(ws.dir, trash);
     fs.rmSync(trash, { recursive: true, force: true });

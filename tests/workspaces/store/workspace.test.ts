@@ -81,3 +81,29 @@ describe('keyed mutex', () => {
     expect(log.indexOf('b1+')).toBeLessThan(log.indexOf('a1-'));
   });
 });
+
+describe('workspace metadata shared by several services', () => {
+  it('never loses one service\'s section when another writes its own', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const treeStore = new WorkspaceStore(path.join(tmp, 'data'));
+    const reviewStore = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = treeStore.create([{ path: input }]);
+    const seenByReview = reviewStore.get(ws.id);
+    ws.setSection('tree', { branch: 'review/a-v1' });
+    seenByReview.setSection('review', { drafts: 1 });
+    expect(new WorkspaceStore(path.join(tmp, 'data')).get(ws.id).meta.sections).toEqual({ tree: { branch: 'review/a-v1' }, review: { drafts: 1 } });
+  });
+
+  it('keeps a section another process wrote to the file meanwhile', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const ws = new WorkspaceStore(path.join(tmp, 'data')).create([{ path: input }]);
+    const file = ws.path('workspace.json');
+    const other = JSON.parse(fs.readFileSync(file, 'utf8'));
+    other.sections.walk = { steps: 3 };
+    fs.writeFileSync(file, JSON.stringify(other));
+    ws.setSection('tree', { branch: 'b' });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).sections).toEqual({ walk: { steps: 3 }, tree: { branch: 'b' } });
+  });
+});
