@@ -47,8 +47,12 @@ function checkStored(value: unknown): Annotation | string {
   return a as Annotation;
 }
 
-export function newAnnotationId(): string {
-  return `a-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
+let lastStamp = 0;
+
+/** "a-<ms, base 36>-<random>": ids of one process increase, so annotations made in the same millisecond keep their order. */
+export function newAnnotationId(now = Date.now()): string {
+  lastStamp = Math.max(now, lastStamp + 1);
+  return `a-${lastStamp.toString(36)}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
 export class AnnotationStore {
@@ -108,7 +112,7 @@ export class AnnotationStore {
   /** Store a new annotation; durable when this returns. */
   add(anchor: Anchor, text: string, now = new Date()): Annotation {
     const stamp = now.toISOString();
-    const annotation: Annotation = { id: newAnnotationId(), revision: 1, createdAt: stamp, updatedAt: stamp, text, anchor };
+    const annotation: Annotation = { id: newAnnotationId(now.getTime()), revision: 1, createdAt: stamp, updatedAt: stamp, text, anchor };
     this.write(annotation);
     return annotation;
   }

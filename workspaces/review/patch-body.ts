@@ -126,10 +126,11 @@ export function parsePatchBody(body: string): PatchBody {
     const fileIndex = files.length;
     files.push(file);
     if (l.startsWith('diff --git ')) {
-      const m = /^diff --git (?:"?a\/)(.+?)"? (?:"?b\/)(.+?)"?$/.exec(l);
+      // "a/x b/x", or C-quoted "a/...": the ---/+++ lines below refine these when present
+      const m = /^diff --git ("(?:[^"\\]|\\.)*"|a\/.*?) ("(?:[^"\\]|\\.)*"|b\/.*)$/.exec(l);
       if (m) {
-        file.oldPath = m[1];
-        file.newPath = m[2];
+        file.oldPath = gitPath(m[1], 'a/');
+        file.newPath = gitPath(m[2], 'b/');
       }
       file.headerLines.push(i);
       roles[i++] = { kind: 'file-header', file: fileIndex };

@@ -124,7 +124,8 @@ export function quoteWithComments(
   let elided = false;
   for (let i = 0; i <= last; i++) {
     if (keep[i]) {
-      out.push(quoteLine(lines[i]));
+      // an empty quoted line right under a comment says nothing
+      if (!(lines[i].trim() === '' && out.length > 0 && out[out.length - 1] === '')) out.push(quoteLine(lines[i]));
       elided = false;
     } else if (!elided) {
       out.push(ELISION);
