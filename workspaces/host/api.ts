@@ -14,6 +14,7 @@ export type * from './api/check.js';
 export type * from './api/walk.js';
 export type * from './api/guest.js';
 export type * from './api/review.js';
+export type * from './api/workspace.js';
 
 import type { SystemMethods, SystemEvents } from './api/system.js';
 import type { SeriesMethods, SeriesEvents } from './api/series.js';
@@ -22,6 +23,7 @@ import type { CheckMethods } from './api/check.js';
 import type { WalkMethods, WalkEvents } from './api/walk.js';
 import type { GuestMethods, GuestEvents } from './api/guest.js';
 import type { ReviewMethods } from './api/review.js';
+import type { WorkspaceMethods } from './api/workspace.js';
 
 /** One RPC method: what it takes and what it returns. */
 export interface MethodSpec<P, R> {
@@ -36,7 +38,8 @@ export interface HostMethods
     CheckMethods,
     WalkMethods,
     GuestMethods,
-    ReviewMethods {}
+    ReviewMethods,
+    WorkspaceMethods {}
 
 export type MethodName = keyof HostMethods;
 export type ParamsOf<M extends MethodName> = HostMethods[M]['params'];

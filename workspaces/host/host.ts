@@ -9,6 +9,8 @@ import { ChannelHub } from './channels.js';
 import { HostLog } from './log.js';
 import { appRoot, defaultDataDir } from './paths.js';
 import { registerSystemMethods } from './methods/system.js';
+import { registerWorkspaceMethods } from './methods/workspace.js';
+import { WorkspaceStore } from '../store/workspace.js';
 import { registerTreeMethods } from './methods/tree.js';
 import { registerSeriesMethods } from './methods/series.js';
 import { registerReviewMethods } from './methods/review.js';
@@ -53,6 +55,8 @@ export class Host {
   readonly log: HostLog;
   readonly dataDir: string;
   readonly startedAt = new Date();
+  /** The one store of review workspaces every service shares. */
+  readonly workspaces: WorkspaceStore;
   private readonly connections = new Map<number, Connection>();
   private nextPeerId = 1;
   private readonly disposers: (() => void | Promise<void>)[] = [];
@@ -68,7 +72,9 @@ export class Host {
       this.log.error('rpc', `${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     );
     this.log.subscribe((entry) => this.emit('log', entry));
+    this.workspaces = new WorkspaceStore(this.dataDir);
     registerSystemMethods(this);
+    registerWorkspaceMethods(this);
     registerTreeMethods(this);
     registerSeriesMethods(this);
     registerReviewMethods(this);

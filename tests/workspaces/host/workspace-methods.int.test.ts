@@ -1,0 +1,46 @@
+// Workspace methods over the real WebSocket: create from files and from pasted text, list, get, rename.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestHost, RpcClient, type TestHost } from '../../helpers/host.js';
+
+let t: TestHost;
+let c: RpcClient;
+beforeAll(async () => {
+  t = await startTestHost();
+  c = await RpcClient.connect(`ws://127.0.0.1:${t.server.port}/rpc`, { protocols: ['entrybench.rpc', `entrybench.token.${t.server.token}`] });
+});
+afterAll(async () => {
+  c.close();
+  await t.close();
+});
+
+describe('workspace methods', () => {
+  it('creates a workspace holding the mail, which series.open then reads', async () => {
+    const mbox = path.join(t.dataDir, 'in.mbox');
+    fs.writeFileSync(
+      mbox,
+      'From x Thu Jan  1 00:00:00 1970\nFrom: A U Thor <a@example.org>\nSubject: [PATCH] x86/entry: one\nMessage-ID: <1@example.org>\nDate: Thu, 1 Jan 2015 00:00:00 +0000\n\nBody\n---\n a | 1 +\n\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1,2 @@\n a\n+b\n',
+    );
+    const ws = await c.result<{ id: string; mailPaths: string[]; title: string }>('workspace.create', { paths: [mbox], title: 'one patch' });
+    expect(ws.title).toBe('one patch');
+    expect(fs.readFileSync(ws.mailPaths[0])).toEqual(fs.readFileSync(mbox));
+    const opened = await c.result<{ series: { parts: { subject: string }[] }[] }>('series.open', { paths: ws.mailPaths });
+    expect(opened.series[0].parts[0].subject).toBe('[PATCH] x86/entry: one');
+    const renamed = await c.result<{ title: string }>('workspace.rename', { workspace: ws.id, title: 'renamed' });
+    expect(renamed.title).toBe('renamed');
+    const list = await c.result<{ id: string }[]>('workspace.list');
+    expect(list.map((w) => w.id)).toContain(ws.id);
+  });
+
+  it('stores pasted archive text and refuses ambiguous or missing input with a hint', async () => {
+    const ws = await c.result<{ mailPaths: string[] }>('workspace.create', { text: 'Subject: [PATCH 1/2] x\n', name: 'page.txt' });
+    expect(fs.readFileSync(ws.mailPaths[0], 'utf8')).toBe('Subject: [PATCH 1/2] x\n');
+    const both = await c.call('workspace.create', { text: 'x', paths: ['/etc/hostname'] });
+    expect(both.error?.message).toBe('Give either paths or text.');
+    const missing = await c.call('workspace.create', { paths: [path.join(t.dataDir, 'nope')] });
+    expect(missing.error?.message).toContain('No such file or directory');
+    const unknown = await c.call('workspace.get', { workspace: 'no-such-workspace' });
+    expect((unknown.error?.data as { hint: string }).hint).toContain('open the series again');
+  });
+});

@@ -1,0 +1,61 @@
+// RPC methods for workspaces: create from mail (files or pasted text), list, open, rename.
+import type { Host } from '../host.js';
+import type { WorkspaceSummary } from '../api.js';
+import * as s from '../schema.js';
+import { BadRequest } from '../../errors.js';
+import type { Workspace } from '../../store/workspace.js';
+
+export function workspaceSummary(ws: Workspace): WorkspaceSummary {
+  const m = ws.meta;
+  return {
+    id: m.id,
+    title: m.title,
+    dir: ws.dir,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    mailPaths: ws.mailPaths(),
+    sources: m.sources.map(({ stored, origin, bytes, kind }) => ({ stored, origin, bytes, kind })),
+    sections: Object.keys(m.sections).sort(),
+  };
+}
+
+export function registerWorkspaceMethods(host: Host): void {
+  const d = host.dispatcher;
+  const store = host.workspaces;
+
+  d.register(
+    'workspace.create',
+    s.object({
+      paths: s.optional(s.array(s.string({ minLength: 1, maxLength: 4096 }), { minItems: 1, maxItems: 1000 })),
+      text: s.optional(s.string({ minLength: 1, maxLength: 64 * 1024 * 1024 })),
+      name: s.optional(s.string({ maxLength: 200 })),
+      title: s.optional(s.string({ maxLength: 300 })),
+    }),
+    ({ paths, text, name, title }) => {
+      if ((paths ? 1 : 0) + (text !== undefined ? 1 : 0) !== 1) {
+        throw new BadRequest('Give either paths or text.', 'Open files from the host machine, or paste an archive page, one at a time.');
+      }
+      const ws = paths
+        ? store.create(paths.map((p) => ({ path: p })), title)
+        : store.create([{ name: name ?? 'pasted.txt', bytes: Buffer.from(text as string, 'utf8') }], title);
+      host.log.info('workspace', `created ${ws.id} from ${ws.meta.sources.map((x) => x.origin).join(', ')}`);
+      return workspaceSummary(ws);
+    },
+  );
+
+  d.register('workspace.list', s.object({}), () => store.list().map((m) => workspaceSummary(store.get(m.id))));
+
+  d.register('workspace.get', s.object({ workspace: s.string({ minLength: 1, maxLength: 4096 }) }), ({ workspace }) =>
+    workspaceSummary(store.get(workspace)),
+  );
+
+  d.register(
+    'workspace.rename',
+    s.object({ workspace: s.string({ minLength: 1, maxLength: 4096 }), title: s.string({ minLength: 1, maxLength: 300 }) }),
+    ({ workspace, title }) => {
+      const ws = store.get(workspace);
+      ws.setTitle(title);
+      return workspaceSummary(ws);
+    },
+  );
+}
