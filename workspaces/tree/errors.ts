@@ -52,11 +52,11 @@ export class PatchPathOutsideTree extends ReviewError {
 
 /** A review branch for this series version exists already. */
 export class ReviewExists extends ReviewError {
-  constructor(branch: string, worktree: string | null) {
+  constructor(branch: string, worktree: string | null, tree: string) {
     super(
-      `The branch ${branch} exists already${worktree ? ` (worktree ${worktree})` : ''}.`,
-      `Remove that review first (entrybench apply --tree DIR --remove ${branch} --yes), or review it where it is.`,
-      { branch, worktree },
+      `The branch ${branch} exists already in ${tree}${worktree ? ` (worktree ${worktree})` : ''}.`,
+      `Review it where it is, or remove it first: entrybench apply --tree ${tree} --remove ${branch} --yes (or, if another data directory made it, git worktree remove and git branch -D).`,
+      { branch, worktree, tree },
     );
   }
 }

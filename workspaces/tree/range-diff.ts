@@ -7,7 +7,7 @@ const PAIR = /^\s*(\d+|-):\s+(\S+)\s+([=!<>])\s+(\d+|-):\s+(\S+)\s+(.*)$/;
 /** A changed line of the inner diff: in the message (Link: trailers aside), or in the code. */
 function classify(pair: RangeDiffPair, section: string, text: string): void {
   if (section === 'Commit message' || section === 'Metadata') {
-    if (!/^\s*Link: /.test(text)) pair.messageChanged = true;
+    if (!/^\s*(Link: .*)?$/.test(text)) pair.messageChanged = true;
   } else pair.codeChanged = true;
 }
 

@@ -138,6 +138,7 @@ export class TreeService {
 
   private async applyLocked(req: ApplyRequest): Promise<ApplyResult> {
     const started = Date.now();
+    const timings = { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0 };
     const { series, signal } = req;
     const say = (p: TreeProgress) => req.progress?.(p);
     if (series.patches.length === 0) throw new EmptySeries(`${series.title || series.slug} v${series.version}`);
@@ -157,7 +158,9 @@ export class TreeService {
       }
       // The symlink check runs on the files themselves, before --init writes anything.
       checkSymlinkAncestors(guarded, symlinksOnDisk(dir, ancestorDirs(guarded)));
+      const initStart = Date.now();
       await this.importTree(dir, say, signal);
+      timings.initMs = Date.now() - initStart;
       initialized = true;
       top = dir;
     }
@@ -185,10 +188,16 @@ export class TreeService {
     try {
       say({ phase: 'worktree', message: `creating ${branch} at ${base.commit.slice(0, 12)} in ${worktree}` });
       fs.mkdirSync(path.dirname(worktree), { recursive: true });
+      const worktreeStart = Date.now();
+      timings.prepareMs = worktreeStart - started - timings.initMs;
       await repoMutex.run(repo, () => addWorktree(repo, worktree, branch, base.commit, signal));
       created = true;
+      const applyStart = Date.now();
+      timings.worktreeMs = applyStart - worktreeStart;
       const result = await this.applyPatches(req, { repo, worktree, branch, base, initialized, guarded });
+      timings.applyMs = Date.now() - applyStart;
       result.elapsedMs = Date.now() - started;
+      result.timings = timings;
       say({ phase: 'record', message: 'recording the result' });
       this.saveRecord(req.workspace, { ...record, state: 'applied', result });
       return result;
@@ -237,7 +246,7 @@ export class TreeService {
   private async refuseExisting(repo: string, branch: string, workspace: Workspace): Promise<void> {
     if (await branchCommit(repo, branch)) {
       const wt = (await listWorktrees(repo)).find((w) => w.branch === branch);
-      throw new ReviewExists(branch, wt?.path ?? null);
+      throw new ReviewExists(branch, wt?.path ?? null, repo);
     }
     // A record left by a crash, with no branch behind it any more: forget it and its directory.
     const stale = this.records(workspace).find((r) => r.branch === branch);
@@ -343,10 +352,9 @@ export class TreeService {
         steps[feed[k]].note = 'already in the base: the 3-way merge changed nothing, so git made no commit';
       }
     });
-    const dirty = await dirtyPaths(ctx.worktree);
-    if (dirty.length > 0) {
-      await resetHard(ctx.worktree, 'HEAD');
-    }
+    // A session that ran through leaves a clean tree; after a stop, make sure nothing of it is left
+    // (a status costs a stat of every file of a Linux tree, so only then).
+    if (attempts.some((a) => a.failed) && (await dirtyPaths(ctx.worktree)).length > 0) await resetHard(ctx.worktree, 'HEAD');
     const head = (await resolveCommit(ctx.worktree, 'HEAD', signal)) ?? ctx.base.commit;
     return {
       workspace: req.workspace.id,
@@ -364,6 +372,7 @@ export class TreeService {
       summary: summarize(steps),
       appliedAt: new Date().toISOString(),
       elapsedMs: 0,
+      timings: { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0 },
     };
   }
 

@@ -62,7 +62,7 @@ describe('apply a series to a generated repository', () => {
   it('applies a clean series one commit per patch with author, date, message and a Link: trailer', async () => {
     const range = topic(base, () => {
       editLine(repo, 'arch/x86/entry/entry_64.S', 10, 'entry line 10 changed by patch 1');
-      commitAll(repo, 'x86/entry: change line 10\n\nBecause the reviewer asked.\n\nSigned-off-by: Ada Reviewer <ada@example.org>', '2024-12-01T10:00:00Z');
+      commitAll(repo, 'x86/entry: change line 10\n\nBecause the reviewer asked.\nFrom now on mboxrd must keep this line,\n>From and this one.\n\nSigned-off-by: Ada Reviewer <ada@example.org>', '2024-12-01T10:00:00Z');
       editLine(repo, 'arch/x86/entry/common.c', 20, 'common line 20 changed by patch 2');
       commitAll(repo, 'x86/entry: change common.c', '2024-12-02T11:00:00Z');
       write(repo, 'arch/x86/entry/new_file.c', 'int fresh;\n');
@@ -88,7 +88,7 @@ describe('apply a series to a generated repository', () => {
     original.forEach((c, i) => expect(git(repo, 'rev-parse', `${result.steps[i].commit}^{tree}`)).toBe(git(repo, 'rev-parse', `${c}^{tree}`)));
 
     const first = git(repo, 'show', '-s', '--format=%an <%ae>%n%aI%n%B', result.steps[0].commit as string);
-    expect(first).toContain('Ada Reviewer <ada@example.org>\n2024-12-01T10:00:00+00:00\nx86/entry: change line 10\n\nBecause the reviewer asked.\n');
+    expect(first).toContain('Ada Reviewer <ada@example.org>\n2024-12-01T10:00:00+00:00\nx86/entry: change line 10\n\nBecause the reviewer asked.\nFrom now on mboxrd must keep this line,\n>From and this one.\n');
     expect(first).toContain('Signed-off-by: Ada Reviewer <ada@example.org>\nLink: https://lore.kernel.org/r/1-series@example.org\n');
     expect(result.steps[1].link).toBe('https://lore.kernel.org/r/2-series@example.org');
 
@@ -370,6 +370,43 @@ describe('safety', () => {
     expect(lastA).toBeLessThan(firstB);
     expect([ra.summary.applied, rb.summary.applied]).toEqual([1, 1]);
     expect(ws.section<{ reviews: unknown[] }>('tree')?.reviews).toHaveLength(2);
+  });
+});
+
+describe('the reviewer\'s repository', () => {
+  it('runs none of its hooks on mail content', async () => {
+    const marker = path.join(tmpDir('hooks'), 'ran');
+    for (const hook of ['post-checkout', 'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'post-commit', 'pre-commit']) {
+      write(repo, `.git/hooks/${hook}`, `#!/bin/sh\necho ${hook} >> ${marker}\n`, 0o755);
+    }
+    const range = topic(base, () => {
+      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
+      commitAll(repo, 'x86/entry: once');
+    });
+    fs.rmSync(marker, { force: true });
+    const result = await apply(seriesFromCommits(repo, range));
+    expect(result.summary.applied).toBe(1);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('lists an apply a crash interrupted, and removes what it left', async () => {
+    const series = seriesFromCommits(repo, topic(base, () => {
+      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
+      commitAll(repo, 'x86/entry: once');
+    }));
+    const ws = workspaceFor(store, series);
+    const worktree = path.join(ws.dir, 'worktrees', 'x86-entry-test-v1');
+    before = snapshotCheckout(repo);
+    // What a process killed between "worktree add" and the final record leaves behind.
+    git(repo, 'worktree', 'add', '-q', '-b', 'review/x86-entry-test-v1', worktree, base);
+    ws.setSection('tree', { format: 1, reviews: [{ state: 'applying', tree: fs.realpathSync(repo), branch: 'review/x86-entry-test-v1', worktree, startedAt: new Date().toISOString(), result: null }] });
+    const [listed] = await service.reviews(repo);
+    expect(listed).toMatchObject({ branch: 'review/x86-entry-test-v1', present: true, series: { title: '(interrupted apply)' } });
+    expect(() => service.review(repo, 'review/x86-entry-test-v1')).toThrow(/interrupted/);
+    await service.remove(repo, 'review/x86-entry-test-v1', true);
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(git(repo, 'branch', '--list', 'review/*')).toBe('');
+    expect(await service.reviews(repo)).toEqual([]);
   });
 });
 

@@ -73,6 +73,8 @@ export interface ApplyResult {
   appliedAt: string;
   /** Milliseconds spent, for the UI and the benchmark. */
   elapsedMs: number;
+  /** Where the time went: --init's import, checks and base choice, worktree checkout, git am and bookkeeping. */
+  timings: { initMs: number; prepareMs: number; worktreeMs: number; applyMs: number };
 }
 
 /** A review branch as recorded in a workspace, for listings. */
