@@ -201,7 +201,9 @@ export function parseDiffLines(lines: string[], start: number): { diff: ParsedDi
       continue;
     }
     if (line.startsWith('@@ ') && cur) {
-      i = readHunks(lines, i, cur, problems);
+      const next = readHunks(lines, i, cur, problems);
+      // an unreadable "@@" line is reported by readHunks; step over it
+      i = next > i ? next : i + 1;
       end = i;
       continue;
     }
