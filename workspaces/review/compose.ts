@@ -2,31 +2,20 @@
 import { BadRequest, NotFound } from '../errors.js';
 import { patchByIndex, type AnalysedSeries } from './anchors.js';
 import { hasEvidence, renderEvidence, type WalkComment } from './evidence.js';
-import { formatAttributionDate, formatMailDate, newMessageId, zoneOfDateText } from './mime-headers.js';
+import { formatAttributionDate, formatMailDate, hasTimeOfDay, newMessageId, zoneOfDateText } from './mime-headers.js';
 import { bodyLines } from './patch-body.js';
 import { firstParagraphEnd, quoteWithComments, type PlacedComment, type QuoteOptions } from './quote.js';
 import { replySubject } from './subject.js';
 import type {
+  ComposedReply,
   DraftTarget,
   MailAddress,
-  ReplyHeaders,
   ReplyIdentity,
   ReplyTargetMessage,
   ResolvedAnnotation,
   ReviewEvidence,
   TrailerKind,
 } from './types.js';
-
-export interface ComposedReply {
-  headers: ReplyHeaders;
-  body: string;
-  /** Annotations placed in the reply. */
-  placed: string[];
-  /** Annotations about this message that could not be placed, and why. */
-  unplaced: { annotation: string; reason: string }[];
-  /** Things the reviewer should know before sending. */
-  warnings: string[];
-}
 
 export interface ComposeOptions extends QuoteOptions {
   identity: ReplyIdentity;
@@ -78,7 +67,7 @@ export function attributionLine(msg: ReplyTargetMessage): string {
   const who = msg.from ? msg.from.name || msg.from.email : 'someone';
   if (!msg.date) return `${who} wrote:`;
   const zone = zoneOfDateText(msg.dateText) ?? 0;
-  return `On ${formatAttributionDate(msg.date, zone)}, ${who} wrote:`;
+  return `On ${formatAttributionDate(msg.date, zone, hasTimeOfDay(msg.dateText))}, ${who} wrote:`;
 }
 
 function looksObfuscated(a: MailAddress): boolean {

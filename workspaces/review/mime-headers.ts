@@ -188,13 +188,24 @@ export function zoneOfDateText(text: string | null): number | null {
   if (!text) return null;
   const m = /([+-])(\d{2})(\d{2})(?:\s*\([^)]*\))?\s*$/.exec(text.trim());
   if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  if (/\b(GMT|UTC|UT|Z)\s*$/i.test(text.trim())) return 0;
-  return null;
+  // RFC 822's zone names, which archives still print
+  const named: Record<string, number> = { GMT: 0, UTC: 0, UT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+  const z = /\b([A-Z]{1,3})\s*$/i.exec(text.trim());
+  return z && z[1].toUpperCase() in named ? named[z[1].toUpperCase()] : null;
 }
 
-/** The attribution's date, as mutt writes it, in the sender's zone: "Mon, Dec 07, 2015 at 01:51:29PM -0800". */
-export function formatAttributionDate(d: Date, offsetMinutes: number): string {
+/** The Date text names a time of day (archive pages often give only the day). */
+export function hasTimeOfDay(text: string | null): boolean {
+  return text === null || /\d{1,2}:\d{2}/.test(text);
+}
+
+/**
+ * The attribution's date, as mutt writes it, in the sender's zone: "Mon, Dec 07, 2015 at 01:51:29PM -0800";
+ * only the day when the time is not known.
+ */
+export function formatAttributionDate(d: Date, offsetMinutes: number, withTime = true): string {
   const t = fieldsAt(d, offsetMinutes);
+  if (!withTime) return `${DAYS[t.getUTCDay()]}, ${MONTHS[t.getUTCMonth()]} ${pad(t.getUTCDate())}, ${t.getUTCFullYear()}`;
   const h = t.getUTCHours();
   const h12 = h % 12 === 0 ? 12 : h % 12;
   return `${DAYS[t.getUTCDay()]}, ${MONTHS[t.getUTCMonth()]} ${pad(t.getUTCDate())}, ${t.getUTCFullYear()} at ${pad(h12)}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${h < 12 ? 'AM' : 'PM'} ${zone(offsetMinutes)}`;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { writeFileAtomic } from '../store/atomic.js';
 import { BadRequest, NotFound } from '../errors.js';
-import type { Workspace, WorkspaceStore } from '../store/workspace.js';
+import type { Workspace, WorkspaceMeta, WorkspaceStore } from '../store/workspace.js';
+import type { TreeSection } from '../tree/service.js';
 import { analyseSeries, makeAnchor, resolveAnnotation, resolveAnnotations, type AnalysedSeries } from './anchors.js';
 import { AnnotationStore } from './annotation-store.js';
-import { composeReply, type ComposedReply } from './compose.js';
+import { composeReply } from './compose.js';
 import { DraftStore } from './draft-store.js';
 import { readIdentity, type IdentityInfo } from './identity.js';
 import { renderMbox, renderMessage } from './message.js';
@@ -26,6 +27,7 @@ import {
 } from './send.js';
 import type {
   Annotation,
+  ComposedReply,
   AnnotationTargetInput,
   DraftEdit,
   DraftTarget,
@@ -48,9 +50,8 @@ export interface ReviewServiceOptions {
   store: WorkspaceStore;
   loadSeries: SeriesLoader;
   sendConfig: SendConfigFile;
-  /** My identity; default: git config read in `identityCwd` (or globally). */
-  identity?: () => Promise<IdentityInfo>;
-  identityCwd?: string;
+  /** My identity; default: git config, read in the workspace's kernel tree when it has one (per-repository config counts). */
+  identity?: (tree: string | null) => Promise<IdentityInfo>;
 }
 
 /** A comment given with a draft request but not stored (the CLI's --comment). */
@@ -59,7 +60,7 @@ export interface EphemeralComment {
   text: string;
 }
 
-export interface DraftRequest {
+export interface DraftOptions {
   target: { kind: 'patch'; patch: number } | { kind: 'cover' };
   /** Series version to reply to; default the latest in the workspace. */
   version?: number;
@@ -70,10 +71,14 @@ export interface DraftRequest {
   from?: MailAddress;
 }
 
+function draftTarget(version: number, t: DraftOptions['target']): DraftTarget {
+  return t.kind === 'cover' ? { kind: 'cover', version } : { kind: 'patch', version, patch: t.patch };
+}
+
 /** Compose a reply to one message of a series with comments that are not stored anywhere (CLI, scripts). */
 export async function draftReplyToSeries(
   series: ReviewSeries,
-  req: Omit<DraftRequest, 'version' | 'from'> & { identity: IdentityInfo; stored?: Annotation[]; now?: Date },
+  req: Omit<DraftOptions, 'version' | 'from'> & { identity: IdentityInfo; stored?: Annotation[]; now?: Date },
 ): Promise<{ analysed: AnalysedSeries; reply: ComposedReply; resolved: ResolvedAnnotation[] }> {
   const analysed = await analyseSeries(series);
   const stamp = (req.now ?? new Date()).toISOString();
@@ -86,8 +91,7 @@ export async function draftReplyToSeries(
     anchor: makeAnchor(analysed, c.target),
   }));
   const resolved = resolveAnnotations(analysed, [...(req.stored ?? []), ...ephemeral]);
-  const target: DraftTarget = req.target.kind === 'cover' ? { kind: 'cover', version: series.version } : { kind: 'patch', version: series.version, patch: req.target.patch };
-  const reply = composeReply(analysed, target, resolved, {
+  const reply = composeReply(analysed, draftTarget(series.version, req.target), resolved, {
     identity: req.identity.identity,
     myAddresses: req.identity.myAddresses,
     trailers: req.trailers,
@@ -115,8 +119,35 @@ export class ReviewService {
     return new DraftStore(ws.path('drafts'));
   }
 
-  async identity(): Promise<IdentityInfo> {
-    return this.opts.identity ? this.opts.identity() : readIdentity(this.opts.identityCwd);
+  /** The kernel tree the workspace's series was applied to (the tree module's section), if it still exists. */
+  treeOf(ws: Workspace): string | null {
+    try {
+      // Read the file, not ws.meta: another service's store instance may have written the section since.
+      const meta = JSON.parse(fs.readFileSync(ws.path('workspace.json'), 'utf8')) as WorkspaceMeta;
+      const tree = (meta.sections.tree as Partial<TreeSection> | undefined)?.reviews?.[0]?.tree;
+      return tree && fs.existsSync(tree) ? tree : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async identity(ws?: Workspace): Promise<IdentityInfo> {
+    const tree = ws ? this.treeOf(ws) : null;
+    return this.opts.identity ? this.opts.identity(tree) : readIdentity(tree ?? undefined);
+  }
+
+  private async me(ws: Workspace, from?: MailAddress): Promise<IdentityInfo> {
+    if (from) return { identity: { ...from, source: 'given' } as ReplyIdentity, myAddresses: [from.email.toLowerCase()] };
+    return this.identity(ws);
+  }
+
+  /** Compose a reply without storing it: what the draft would say now (for a live preview). */
+  async composeDraft(ref: string, req: DraftOptions): Promise<ComposedReply & { target: DraftTarget }> {
+    const ws = this.workspace(ref);
+    const s = await this.series(ws, req.version);
+    const stored = this.annotationsOf(ws).load().annotations;
+    const { reply } = await draftReplyToSeries(s.series, { ...req, identity: await this.me(ws, req.from), stored });
+    return { ...reply, target: draftTarget(s.series.version, req.target) };
   }
 
   /** Every version of the workspace's series, analysed (patch-ids computed once per set of mail files). */
@@ -173,13 +204,12 @@ export class ReviewService {
   }
 
   /** Compose a reply from the workspace's annotations (plus any extra comments) and store it as a draft. */
-  async createDraft(ref: string, req: DraftRequest): Promise<ReplyDraft> {
+  async createDraft(ref: string, req: DraftOptions): Promise<ReplyDraft> {
     const ws = this.workspace(ref);
     const s = await this.series(ws, req.version);
-    const me = req.from ? { identity: { ...req.from, source: 'given' } as ReplyIdentity, myAddresses: [req.from.email.toLowerCase()] } : await this.identity();
     const stored = this.annotationsOf(ws).load().annotations;
-    const { reply } = await draftReplyToSeries(s.series, { ...req, identity: me, stored });
-    const target: DraftTarget = req.target.kind === 'cover' ? { kind: 'cover', version: s.series.version } : { kind: 'patch', version: s.series.version, patch: req.target.patch };
+    const { reply } = await draftReplyToSeries(s.series, { ...req, identity: await this.me(ws, req.from), stored });
+    const target = draftTarget(s.series.version, req.target);
     return ws.exclusive(() =>
       this.draftsOf(ws).create({
         target,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestHost, RpcClient, type TestHost } from '../../helpers/host.js';
 import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
-import type { AnnotationList, DraftExport, DraftView, ResolvedAnnotation, SendPreview, SendResult } from '../../../workspaces/host/api.js';
+import type { AnnotationList, DraftExport, DraftPreview, DraftView, ResolvedAnnotation, SendPreview, SendResult } from '../../../workspaces/host/api.js';
 import { generateSeries, ME, parseMail } from './series-fixture.js';
 
 let tmp: string;
@@ -100,6 +100,23 @@ describe('review host methods over the WebSocket', () => {
     expect(fs.readFileSync(path.join(tmp, 'sent.eml'), 'utf8')).toBe(p.message);
     const again = await rpc.call('review.send.confirm', { token: p.token });
     expect(again.error?.data).toMatchObject({ kind: 'SendNotConfirmed' });
+  });
+
+  it('place a comment on a walk result under the check it is about, in a preview that stores nothing', async () => {
+    await rpc.result('review.annotations.add', { workspace, target: { kind: 'walk', result: 'walk-7', scenario: 'emulator:sysret-rcx' }, text: 'RCX is the user RIP only after the POP_REGS.' });
+    const before = await rpc.result<unknown[]>('review.drafts.list', { workspace });
+    const p = await rpc.result<DraftPreview>('review.drafts.compose', {
+      workspace,
+      target: { kind: 'patch', patch: 1 },
+      from: ME,
+      evidence: { result: 'walk-7', failures: [{ scenario: 'emulator:sysret-rcx', expected: 'rcx == rip', seen: 'rcx == 0' }] },
+    });
+    expect(p.body).toContain('Failing check: emulator:sysret-rcx\n  expected: rcx == rip\n  seen:     rcx == 0\n\nRCX is the user RIP only after the POP_REGS.\n');
+    expect(p.message).toContain(`In-Reply-To: <${p.headers.inReplyTo}>`);
+    // evidence of another walk result does not pick the comment up
+    const other = await rpc.result<DraftPreview>('review.drafts.compose', { workspace, target: { kind: 'patch', patch: 1 }, from: ME, evidence: { result: 'walk-8', selftests: ['not ok 1 x'] } });
+    expect(other.body).not.toContain('POP_REGS');
+    expect(await rpc.result<unknown[]>('review.drafts.list', { workspace })).toHaveLength(before.length);
   });
 
   it('say who I am from git config', async () => {

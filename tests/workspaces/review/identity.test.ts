@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { NoIdentity, parseIdentityText, readIdentity } from '../../../workspaces/review/identity.js';
+import { ReviewService } from '../../../workspaces/review/service.js';
+import { SendConfigFile } from '../../../workspaces/review/send.js';
+import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
 
 let tmp: string;
 const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
@@ -58,6 +61,18 @@ describe('my identity from git config', () => {
     const err = await readIdentity(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoIdentity);
     expect((err as NoIdentity).hint).toContain('git config --global user.email');
+  });
+
+  it('is read in the kernel tree a workspace was applied to', async () => {
+    const tree = repo('kernel', { 'user.name': 'Peter Zijlstra', 'user.email': 'peterz@infradead.example' });
+    const mbox = path.join(tmp, 'series.mbox');
+    fs.writeFileSync(mbox, 'From x Thu Jan  1 00:00:00 1970\nSubject: [PATCH] x\n\nbody\n');
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = store.create([{ path: mbox }]);
+    const service = new ReviewService({ store, loadSeries: async () => [], sendConfig: new SendConfigFile(path.join(tmp, 'send.json')) });
+    // the tree module records where it applied the series; another store instance writes it
+    new WorkspaceStore(path.join(tmp, 'data')).get(ws.id).setSection('tree', { format: 1, reviews: [{ state: 'applied', tree }] });
+    expect((await service.identity(ws)).identity).toMatchObject({ name: 'Peter Zijlstra', email: 'peterz@infradead.example' });
   });
 
   it('parses "Name <addr>" forms', () => {

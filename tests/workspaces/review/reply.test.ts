@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { analyseSeries, makeAnchor, resolveAnnotations, type AnalysedSeries } from '../../../workspaces/review/anchors.js';
-import { composeReply, replyRecipients, replyThreading, type ComposeOptions } from '../../../workspaces/review/compose.js';
+import { attributionLine, composeReply, replyRecipients, replyThreading, type ComposeOptions } from '../../../workspaces/review/compose.js';
 import { renderMbox, renderMessage } from '../../../workspaces/review/message.js';
 import { loadReviewSeries } from '../../../workspaces/review/series-source.js';
 import { replySubject, patchTitle } from '../../../workspaces/review/subject.js';
@@ -245,5 +245,17 @@ describe('export', () => {
     const [p] = parseMail([writeEml('long.eml', eml)]);
     expect(p.transferEncoding).toBe('quoted-printable');
     expect(p.body).toBe(`Jörg wrote:\n${long}`);
+  });
+});
+
+describe('attribution', () => {
+  const m = (dateText: string, date: string): ReplyTargetMessage => ({
+    messageId: null, from: { name: 'Andy Lutomirski', email: '' }, to: [], cc: [], replyTo: [], subject: 's', date: new Date(date), dateText, inReplyTo: null, references: [], body: '',
+  });
+  it('keeps the sender\'s zone, named or numeric, and says only the day when the archive gave no time', () => {
+    expect(attributionLine(m('Tue Aug 05 2014 - 19:02:53 EST', '2014-08-06T00:02:53Z'))).toBe('On Tue, Aug 05, 2014 at 07:02:53PM -0500, Andy Lutomirski wrote:');
+    expect(attributionLine(m('Wed, 9 Dec 2015 01:21:00 +0530 (IST)', '2015-12-08T19:51:00Z'))).toBe('On Wed, Dec 09, 2015 at 01:21:00AM +0530, Andy Lutomirski wrote:');
+    expect(attributionLine(m('2015-12-07', '2015-12-07T00:00:00Z'))).toBe('On Mon, Dec 07, 2015, Andy Lutomirski wrote:');
+    expect(attributionLine({ ...m('x', '2015-12-07T00:00:00Z'), date: null })).toBe('Andy Lutomirski wrote:');
   });
 });

@@ -186,6 +186,18 @@ export interface ReplyHeaders {
   messageId: string;
 }
 
+/** A reply as composed from the annotations, before it is stored as a draft. */
+export interface ComposedReply {
+  headers: ReplyHeaders;
+  body: string;
+  /** Annotations placed in the reply. */
+  placed: string[];
+  /** Annotations about this message that could not be placed, and why (outdated ones). */
+  unplaced: { annotation: string; reason: string }[];
+  /** Things the reviewer should know before sending (obfuscated addresses, no Message-ID, ...). */
+  warnings: string[];
+}
+
 export interface SentRecord {
   at: string;
   /** The command as it ran. */
@@ -279,9 +291,25 @@ export interface DraftExport {
   messages: number;
 }
 
+/** A reply as it would be sent: its composition and the message text. */
+export interface DraftPreview extends ComposedReply {
+  target: DraftTarget;
+  message: string;
+}
+
 type WorkspaceRef = {
   /** Workspace id, or the path of its directory. */
   workspace: string;
+};
+
+export type DraftRequest = WorkspaceRef & {
+  /** Series version to reply to; default the latest in the workspace. */
+  version?: number;
+  target: { kind: 'patch'; patch: number } | { kind: 'cover' };
+  trailers?: TrailerKind[];
+  evidence?: ReviewEvidence;
+  /** Send as this address instead of the git config identity. */
+  from?: ReplyAddress;
 };
 
 export interface ReviewMethods {
@@ -293,17 +321,9 @@ export interface ReviewMethods {
   'review.annotations.update': MethodSpec<WorkspaceRef & { id: string; text: string; revision?: number }, Annotation>;
   'review.annotations.remove': MethodSpec<WorkspaceRef & { id: string; revision?: number }, { removed: true }>;
   /** Compose a reply to a patch or the cover letter from the annotations, and store it as a draft. */
-  'review.drafts.create': MethodSpec<
-    WorkspaceRef & {
-      version?: number;
-      target: { kind: 'patch'; patch: number } | { kind: 'cover' };
-      trailers?: TrailerKind[];
-      evidence?: ReviewEvidence;
-      /** Send as this address instead of the git config identity. */
-      from?: ReplyAddress;
-    },
-    DraftView
-  >;
+  'review.drafts.create': MethodSpec<DraftRequest, DraftView>;
+  /** The same, without storing anything: what the reply would say now (a live preview). */
+  'review.drafts.compose': MethodSpec<DraftRequest, DraftPreview>;
   'review.drafts.list': MethodSpec<WorkspaceRef, ReplyDraft[]>;
   'review.drafts.get': MethodSpec<WorkspaceRef & { id: string }, DraftView>;
   /** Hand edits of the body, subject or recipients. */

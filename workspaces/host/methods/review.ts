@@ -127,21 +127,24 @@ export function registerReviewMethods(host: Host, loadSeries: SeriesLoader = loa
     return { removed: true as const };
   });
 
-  d.register(
-    'review.drafts.create',
-    s.object({
-      workspace,
-      version,
-      target: tagged<{ kind: 'patch'; patch: number } | { kind: 'cover' }>('kind', {
-        patch: s.object({ kind: s.literal('patch'), patch: s.integer({ min: 1, max: 10_000 }) }),
-        cover: s.object({ kind: s.literal('cover') }),
-      }),
-      trailers,
-      evidence: s.optional(evidenceSchema),
-      from: s.optional(address),
+  const draftRequest = s.object({
+    workspace,
+    version,
+    target: tagged<{ kind: 'patch'; patch: number } | { kind: 'cover' }>('kind', {
+      patch: s.object({ kind: s.literal('patch'), patch: s.integer({ min: 1, max: 10_000 }) }),
+      cover: s.object({ kind: s.literal('cover') }),
     }),
-    async (p) => view(service, p.workspace, await service.createDraft(p.workspace, p)),
-  );
+    trailers,
+    evidence: s.optional(evidenceSchema),
+    from: s.optional(address),
+  });
+
+  d.register('review.drafts.create', draftRequest, async (p) => view(service, p.workspace, await service.createDraft(p.workspace, p)));
+
+  d.register('review.drafts.compose', draftRequest, async (p) => {
+    const c = await service.composeDraft(p.workspace, p);
+    return { ...c, message: renderMessage(c.headers, c.body) };
+  });
 
   d.register('review.drafts.list', s.object({ workspace }), (p) => service.listDrafts(p.workspace));
 
