@@ -1,0 +1,1129 @@
+// The public face of the emulator: build a machine, map memory, get/set state, run it until a
+// stop condition, hook addresses, inject interrupts, snapshot/restore, trace. See README.md.
+import { CpuidModel, type CpuidOptions } from './cpu/cpuid.js';
+import { DB, NMI, PF, CpuException, vectorName, hasErrorCode } from './cpu/fault.js';
+import { EV_EXTERNAL, EV_FAULT, EV_NMI, EV_SOFTWARE, EV_TRAP, TripleFault, deliverEvent, setCr2, type DeliveredEvent } from './cpu/exceptions.js';
+import { CS, GPR64_NAMES, GS, FS, IF, LDTR, SEGMENT_NAMES, TR, type RegisterName, type SegmentName } from './cpu/registers.js';
+import { loadDataSegment, loadLdt, loadTaskRegister, readDescriptor, setSegment } from './cpu/segments.js';
+import { ATTR_DB, ATTR_G, ATTR_L, ATTR_P, ATTR_S, Cpu, halves, u64 } from './cpu/state.js';
+import { DecodeCache } from './decode/cache.js';
+import { ATTENTION, BY_RIP, F_BREAK, F_DEAD, F_HOOK, LINK_NEXT, LINK_TARGET, type Rec } from './decode/record.js';
+import { REQ_FLUSH_CODE, REQ_HALT, REQ_SHADOW, REQ_SHADOW_SS, REQ_TSC, completeTsc, readMsr, writeMsr } from './exec/system.js';
+import { Mnemonic } from 'iced-x86';
+import { BadValue, EmulatorError, UnknownRegister } from './errors.js';
+import { hex64 } from './memory/mmu.js';
+import { MemorySnapshot, PERM_R, PERM_U, PERM_W, PERM_X, PhysicalMemory, type MemoryDevice } from './memory/physical.js';
+import { addressWithSymbol, disassembleOne, hexBytes, type Symbolizer } from './trace/disasm.js';
+import { TraceBuffer, formatStep, type MemoryWrite, type RegisterDelta, type TraceStep } from './trace/trace.js';
+
+export type { Symbolizer } from './trace/disasm.js';
+export type { TraceStep } from './trace/trace.js';
+
+export interface MachineOptions {
+  /** 'flat' (default): linear = physical, permissions from map(). 'paged': 4-level paging through CR3 when CR0.PG = 1. */
+  paging?: 'flat' | 'paged';
+  /** CPUID model, or options for the default one (vendor, features). */
+  cpuid?: CpuidModel | CpuidOptions;
+  /** Accept WRMSR to MSRs the emulator does not model (stored and read back) instead of #GP. */
+  lenientMsrs?: boolean;
+}
+
+/** Segment register contents: selector and the descriptor cache. */
+export interface SegmentState {
+  selector: number;
+  base: bigint;
+  limit: number;
+  /** Descriptor type (4 bits). */
+  type: number;
+  /** S: code/data (true) or system segment. */
+  s: boolean;
+  dpl: number;
+  present: boolean;
+  /** L: 64-bit code. */
+  long: boolean;
+  /** D/B: 32-bit default size. */
+  db: boolean;
+  granularity: boolean;
+}
+
+export interface DescriptorTable {
+  base: bigint;
+  limit: number;
+}
+
+export type StopReason =
+  | 'limit' // ran the requested number of instructions
+  | 'breakpoint' // reached a breakpoint (before executing it)
+  | 'cpl' // a privilege change reached the requested CPL
+  | 'hlt' // HLT with nothing to wake it
+  | 'exception' // an exception nothing handles (no IDT, or listed in stopOnExceptions)
+  | 'triple-fault' // delivery escalated past #DF: shutdown
+  | 'hook' // a hook asked to stop
+  | 'event' // onEvent asked to stop (after delivery, before the handler's first instruction)
+  | 'internal-error'; // a bug in the emulator (reported, never thrown)
+
+export interface ExceptionInfo {
+  vector: number;
+  name: string;
+  errorCode?: number;
+  /** Faulting address for #PF. */
+  cr2?: bigint;
+  /** Instruction that raised it. */
+  rip: bigint;
+  bytes: string;
+  disassembly: string;
+  detail: string;
+}
+
+export interface EventRecord {
+  kind: 'exception' | 'interrupt' | 'nmi' | 'software' | 'debug-trap';
+  vector: number;
+  errorCode?: number;
+  /** CR2 for #PF. */
+  cr2?: bigint;
+  /** RIP when the event was taken (the return address it pushes). */
+  rip: bigint;
+  /** CPL when it was taken. */
+  cpl: number;
+  /** Where delivery left RIP (the handler's first instruction). */
+  handler: bigint;
+  /** Raised while delivering an earlier event of the same chain (e.g. #DF after a #PF on the stack push). */
+  nested: boolean;
+  /** Retired-instruction count (machine lifetime) when it was taken. */
+  at: number;
+}
+
+export interface StopInfo {
+  reason: StopReason;
+  rip: bigint;
+  cpl: number;
+  /** For 'cpl' stops: the instruction (or event) that changed the privilege level. */
+  via?: { address: bigint; instruction: string };
+  /** Instructions retired in this run. */
+  instructions: number;
+  /** The exception for 'exception' and 'triple-fault' stops (for triple faults, the last one). */
+  exception?: ExceptionInfo;
+  /** Exceptions/interrupts delivered during this run, in order. */
+  events: EventRecord[];
+  /** One line a person can read. */
+  message: string;
+}
+
+export interface InterruptRequest {
+  /** Deliver before the instruction with this index in the run (0 = before the first one). */
+  before: number;
+  /** External interrupt vector (32..255); omit with nmi: true. */
+  vector?: number;
+  nmi?: boolean;
+}
+
+export interface RunOptions {
+  /** Stop after this many instructions (default 100 million). */
+  maxInstructions?: number;
+  /** Stop before executing any of these addresses (in addition to addBreakpoint()). */
+  breakpoints?: bigint[];
+  /** Stop as soon as a privilege change makes CPL equal this (e.g. 3: back in user mode). */
+  stopAtCpl?: number;
+  /** Stop instead of delivering these exception vectors ('all': every exception). */
+  stopOnExceptions?: number[] | 'all';
+  /** External interrupts / NMIs to inject, relative to this run's instruction count. */
+  interrupts?: InterruptRequest[];
+  /** Called for every event delivered through the IDT, before the handler's first instruction. */
+  onEvent?: (event: EventRecord) => 'stop' | 'continue' | void;
+}
+
+export type HookResult = 'stop' | 'continue' | void;
+
+export interface HookContext {
+  readonly machine: Machine;
+  readonly address: bigint;
+  /** Times this hook has fired, including this one. */
+  readonly hits: number;
+  /** Emulate `ret` from the hooked function: pop the return address into RIP, optionally set RAX. */
+  returnFromFunction(rax?: bigint | number): void;
+}
+
+export type HookFunction = (ctx: HookContext) => HookResult;
+
+export interface Hook {
+  readonly address: bigint;
+  /** Times the hook has fired. */
+  readonly hits: number;
+  remove(): void;
+}
+
+interface HookEntry {
+  fn: HookFunction;
+  hits: number;
+  removed: boolean;
+}
+
+interface ScheduledEvent {
+  at: number;
+  nmi: boolean;
+  vector: number;
+}
+
+/** Everything restore() needs. Opaque to callers. */
+export class Snapshot {
+  constructor(
+    readonly memory: MemorySnapshot,
+    readonly cpu: Record<string, unknown>,
+    readonly arrays: Int32Array[],
+    readonly pendingNmi: boolean,
+    readonly pendingIntr: number[],
+    readonly scheduled: ScheduledEvent[],
+  ) {}
+}
+
+const DEFAULT_LIMIT = 100_000_000;
+
+/** Scalar CPU fields saved by snapshots. */
+const CPU_SCALARS = [
+  'ripLo', 'ripHi', 'fRes', 'fResHi', 'fAux', 'eflags', 'cpl', 'code64', 'gdtrBaseLo', 'gdtrBaseHi', 'gdtrLimit', 'idtrBaseLo', 'idtrBaseHi',
+  'idtrLimit', 'cr0', 'cr2Lo', 'cr2Hi', 'cr3Lo', 'cr3Hi', 'cr4', 'cr8', 'efer', 'xcr0', 'starLo', 'starHi', 'lstarLo', 'lstarHi', 'cstarLo',
+  'cstarHi', 'fmask', 'kernelGsBaseLo', 'kernelGsBaseHi', 'sysenterCs', 'sysenterEspLo', 'sysenterEspHi', 'sysenterEipLo', 'sysenterEipHi',
+  'tscAux', 'instret', 'tscOffset', 'tscPerInstruction', 'nmiBlocked', 'inhibitUntil', 'inhibitNmi', 'halted',
+] as const;
+
+function perm(spec: string): number {
+  let p = PERM_R;
+  for (const ch of spec) {
+    if (ch === 'w') p |= PERM_W;
+    else if (ch === 'x') p |= PERM_X;
+    else if (ch === 'u') p |= PERM_U;
+    else if (ch !== 'r' && ch !== '-') throw new BadValue(`Bad permission letter "${ch}" in "${spec}".`, 'Use letters from "rwxu": r read, w write, x execute, u user-accessible (e.g. "rx", "rw", "rwxu").');
+  }
+  return p;
+}
+
+/** Guest memory as seen from outside the CPU: no permission checks, no faults. */
+export class MachineMemory {
+  constructor(private readonly mem: PhysicalMemory) {}
+  /** Map fresh zeroed pages. perm: letters from "rwxu" (read is implied), e.g. "rx" kernel text, "rwu" user data. */
+  map(address: bigint, size: number, permissions = 'rw'): void {
+    this.mem.map(address, roundUp(size), perm(permissions));
+  }
+  /** Map and fill in one call (size rounded up to pages). */
+  load(address: bigint, bytes: Uint8Array, permissions = 'rw'): void {
+    const start = address & ~4095n;
+    const end = address + BigInt(bytes.length);
+    this.mem.map(start, roundUp(Number(end - start)), perm(permissions));
+    this.mem.write(address, bytes);
+  }
+  unmap(address: bigint, size: number): void {
+    this.mem.unmap(address, roundUp(size));
+  }
+  protect(address: bigint, size: number, permissions: string): void {
+    this.mem.protect(address, roundUp(size), perm(permissions));
+  }
+  /** Pages whose reads and writes call the device (offsets are from `address`). */
+  mapDevice(address: bigint, size: number, device: MemoryDevice, permissions = 'rw'): void {
+    this.mem.mapDevice(address, roundUp(size), device, perm(permissions));
+  }
+  isMapped(address: bigint, size = 1): boolean {
+    return this.mem.isMapped(address, size);
+  }
+  read(address: bigint, length: number): Uint8Array {
+    return this.mem.read(address, length);
+  }
+  write(address: bigint, bytes: Uint8Array): void {
+    this.mem.write(address, bytes);
+  }
+  readU8(a: bigint): number { return this.mem.readU8(a); }
+  readU16(a: bigint): number { return this.mem.readU16(a); }
+  readU32(a: bigint): number { return this.mem.readU32(a); }
+  readU64(a: bigint): bigint { return this.mem.readU64(a); }
+  /** [low 32 bits, high 32 bits], unsigned. */
+  readU64Pair(a: bigint): [number, number] { return this.mem.readU64Pair(a); }
+  writeU8(a: bigint, v: number): void { this.mem.writeU8(a, v); }
+  writeU16(a: bigint, v: number): void { this.mem.writeU16(a, v); }
+  writeU32(a: bigint, v: number): void { this.mem.writeU32(a, v); }
+  writeU64(a: bigint, v: bigint): void { this.mem.writeU64(a, v); }
+  writeU64Pair(a: bigint, lo: number, hi: number): void { this.mem.writeU64Pair(a, lo, hi); }
+  /** Pages changed since the last snapshot/restore. */
+  get dirtyPages(): number { return this.mem.dirtyPageCount; }
+}
+
+function roundUp(size: number): number {
+  return Math.max(4096, Math.ceil(size / 4096) * 4096);
+}
+
+function key64(a: bigint): [number, number] {
+  return halves(a);
+}
+
+export class Machine {
+  readonly cpu: Cpu;
+  readonly memory: MachineMemory;
+  readonly cpuid: CpuidModel;
+  /** Names addresses in reports and traces. */
+  symbolizer: Symbolizer | undefined;
+  /** Port I/O: IN returns this (default: all ones); OUT calls onPortOut. */
+  onPortIn: (port: number, size: 1 | 2 | 4) => number = () => 0xffffffff;
+  onPortOut: (port: number, size: 1 | 2 | 4, value: number) => void = () => {};
+
+  private readonly phys = new PhysicalMemory();
+  private readonly decode = new DecodeCache();
+  private readonly lenientMsrs: boolean;
+  private readonly hooks = new Map<string, HookEntry[]>();
+  private readonly breakpoints = new Set<string>();
+  private runBreakpoints = new Set<string>();
+  private pendingNmi = false;
+  private pendingIntr: number[] = [];
+  private scheduled: ScheduledEvent[] = [];
+  private trace: TraceBuffer | null = null;
+  /** After stopping at a breakpoint or hook, the next run executes that instruction first. */
+  private resumeAt: string | null = null;
+  private stats = { runs: 0, slices: 0 };
+  private onEvent: RunOptions['onEvent'] | undefined;
+  /** The instruction (or event) that last changed CPL, for 'cpl' stops. */
+  private via: { address: bigint; instruction: string } | undefined;
+
+  constructor(options: MachineOptions = {}) {
+    this.cpuid = options.cpuid instanceof CpuidModel ? options.cpuid : new CpuidModel(options.cpuid);
+    this.cpu = new Cpu(this.phys, { cpuid: this.cpuid, paging: options.paging });
+    this.lenientMsrs = options.lenientMsrs ?? false;
+    this.memory = new MachineMemory(this.phys);
+    this.phys.onFlush = () => this.cpu.mmu.flush();
+    this.cpu.portIn = (port, size) => this.onPortIn(port, size);
+    this.cpu.portOut = (port, size, value) => this.onPortOut(port, size, value);
+  }
+
+  // ---- registers ------------------------------------------------------------------------------------
+
+  get(name: RegisterName): bigint {
+    const c = this.cpu;
+    const i = (GPR64_NAMES as readonly string[]).indexOf(name);
+    if (i >= 0) return u64(c.lo[i], c.hi[i]);
+    switch (name) {
+      case 'rip': return u64(c.ripLo, c.ripHi);
+      case 'rflags': return BigInt(c.getRflags());
+      case 'cr0': return BigInt(c.cr0 >>> 0);
+      case 'cr2': return u64(c.cr2Lo, c.cr2Hi);
+      case 'cr3': return u64(c.cr3Lo, c.cr3Hi);
+      case 'cr4': return BigInt(c.cr4 >>> 0);
+      case 'cr8': return BigInt(c.cr8);
+      case 'efer': return BigInt(c.efer >>> 0);
+      case 'xcr0': return BigInt(c.xcr0 >>> 0);
+      case 'fs_base': return u64(c.segBaseLo[FS], c.segBaseHi[FS]);
+      case 'gs_base': return u64(c.segBaseLo[GS], c.segBaseHi[GS]);
+      case 'kernel_gs_base': return u64(c.kernelGsBaseLo, c.kernelGsBaseHi);
+      case 'dr0': case 'dr1': case 'dr2': case 'dr3': case 'dr6': case 'dr7': return c.dr[Number(name.slice(2))];
+      default: throw new UnknownRegister(`Unknown register "${name}".`, 'Use a 64-bit GPR name (rax..r15), rip, rflags, cr0/2/3/4/8, efer, dr0-3/6/7, fs_base, gs_base, kernel_gs_base or xcr0.');
+    }
+  }
+
+  set(name: RegisterName, value: bigint | number): void {
+    const c = this.cpu;
+    const v = BigInt.asUintN(64, BigInt(value));
+    const [lo, hi] = halves(v);
+    const i = (GPR64_NAMES as readonly string[]).indexOf(name);
+    if (i >= 0) {
+      c.lo[i] = lo;
+      c.hi[i] = hi;
+      return;
+    }
+    switch (name) {
+      case 'rip': c.ripLo = lo; c.ripHi = hi; return;
+      case 'rflags': c.setRflags(lo); return;
+      case 'cr0': c.cr0 = lo; break;
+      case 'cr2': c.cr2Lo = lo; c.cr2Hi = hi; return;
+      case 'cr3': c.cr3Lo = lo; c.cr3Hi = hi; break;
+      case 'cr4': c.cr4 = lo; break;
+      case 'cr8': c.cr8 = lo & 15; return;
+      case 'efer': c.efer = lo; c.code64 = (c.segAttr[CS] & ATTR_L) !== 0 && (lo & (1 << 10)) !== 0; break;
+      case 'xcr0': c.xcr0 = lo; return;
+      case 'fs_base': c.segBaseLo[FS] = lo; c.segBaseHi[FS] = hi; return;
+      case 'gs_base': c.segBaseLo[GS] = lo; c.segBaseHi[GS] = hi; return;
+      case 'kernel_gs_base': c.kernelGsBaseLo = lo; c.kernelGsBaseHi = hi; return;
+      case 'dr0': case 'dr1': case 'dr2': case 'dr3': case 'dr6': case 'dr7': c.dr[Number(name.slice(2))] = v; return;
+      default: throw new UnknownRegister(`Unknown register "${name}".`, 'Use a 64-bit GPR name (rax..r15), rip, rflags, cr0/2/3/4/8, efer, dr0-3/6/7, fs_base, gs_base, kernel_gs_base or xcr0.');
+    }
+    c.updateMmu();
+    this.decode.flush();
+  }
+
+  /** All 16 GPRs plus rip and rflags, by name. */
+  registers(): Record<string, bigint> {
+    const out: Record<string, bigint> = {};
+    for (const n of GPR64_NAMES) out[n] = this.get(n);
+    out.rip = this.get('rip');
+    out.rflags = this.get('rflags');
+    return out;
+  }
+
+  get cpl(): number {
+    return this.cpu.cpl;
+  }
+
+  getSegment(name: SegmentName): SegmentState {
+    const i = segIndex(name);
+    const c = this.cpu;
+    const a = c.segAttr[i];
+    return {
+      selector: c.segSel[i], base: u64(c.segBaseLo[i], c.segBaseHi[i]), limit: c.segLimit[i], type: a & 15, s: (a & ATTR_S) !== 0,
+      dpl: (a >>> 5) & 3, present: (a & ATTR_P) !== 0, long: (a & ATTR_L) !== 0, db: (a & ATTR_DB) !== 0, granularity: (a & ATTR_G) !== 0,
+    };
+  }
+
+  /**
+   * Set a segment register's selector and descriptor cache directly (no table lookup). Setting CS
+   * also sets CPL (= the selector's RPL unless `cpl` is given) and the code size (L bit).
+   */
+  setSegment(name: SegmentName, s: Partial<SegmentState> & { selector: number }, cpl?: number): void {
+    const i = segIndex(name);
+    const c = this.cpu;
+    const cur = this.getSegment(name);
+    const m = { ...cur, ...s };
+    if (m.selector < 0 || m.selector > 0xffff) throw new BadValue(`Selector 0x${m.selector.toString(16)} does not fit in 16 bits.`, 'Pass a selector between 0 and 0xffff.');
+    const attr = (m.type & 15) | (m.s ? ATTR_S : 0) | ((m.dpl & 3) << 5) | (m.present ? ATTR_P : 0) | (m.long ? ATTR_L : 0) | (m.db ? ATTR_DB : 0) | (m.granularity ? ATTR_G : 0);
+    const [bl, bh] = halves(m.base);
+    if (i === CS) c.loadCs(m.selector, bl, bh, m.limit, attr, cpl ?? m.selector & 3);
+    else setSegment(c, i, m.selector, bl, bh, m.limit, attr);
+    if (i === CS) this.decode.flush();
+  }
+
+  /**
+   * Load a segment register from the GDT/LDT: data segments with the checks MOV would make, CS
+   * with CPL = the descriptor's DPL, TR like LTR (the TSS becomes busy), LDTR like LLDT.
+   */
+  loadSegment(name: SegmentName, selector: number): void {
+    const i = segIndex(name);
+    const what = `loading ${name} with selector 0x${selector.toString(16)}`;
+    if (i === CS) this.loadCodeSegment(selector);
+    else if (i === TR) this.guard(() => loadTaskRegister(this.cpu, selector), what);
+    else if (i === LDTR) this.guard(() => loadLdt(this.cpu, selector), what);
+    else this.guard(() => loadDataSegment(this.cpu, i, selector), what);
+  }
+
+  /** Load CS (with CPL = its DPL) from a GDT code descriptor. */
+  loadCodeSegment(selector: number): void {
+    const d = this.guard(() => readDescriptor(this.cpu, selector), `reading descriptor 0x${selector.toString(16)}`);
+    if ((d.attr & ATTR_S) === 0 || (d.attr & 8) === 0) throw new BadValue(`Selector 0x${selector.toString(16)} is not a code segment.`, 'Point CS at a code descriptor in the GDT.');
+    const dpl = (d.attr >>> 5) & 3;
+    this.cpu.loadCs((selector & ~3) | dpl, d.baseLo, 0, d.limit, d.attr, dpl);
+    this.decode.flush();
+  }
+
+  getTable(name: 'gdtr' | 'idtr'): DescriptorTable {
+    const c = this.cpu;
+    return name === 'gdtr' ? { base: u64(c.gdtrBaseLo, c.gdtrBaseHi), limit: c.gdtrLimit } : { base: u64(c.idtrBaseLo, c.idtrBaseHi), limit: c.idtrLimit };
+  }
+
+  setTable(name: 'gdtr' | 'idtr', t: DescriptorTable): void {
+    const [lo, hi] = halves(t.base);
+    const c = this.cpu;
+    if (name === 'gdtr') {
+      c.gdtrBaseLo = lo;
+      c.gdtrBaseHi = hi;
+      c.gdtrLimit = t.limit & 0xffff;
+    } else {
+      c.idtrBaseLo = lo;
+      c.idtrBaseHi = hi;
+      c.idtrLimit = t.limit & 0xffff;
+    }
+  }
+
+  getMsr(index: number): bigint {
+    const [lo, hi] = this.guard(() => readMsr(this.cpu, index), `reading MSR 0x${index.toString(16)}`);
+    return u64(lo, hi);
+  }
+
+  /** Write an MSR without guest-visible faults (unknown MSRs are stored). */
+  setMsr(index: number, value: bigint | number): void {
+    const [lo, hi] = halves(BigInt(value));
+    this.guard(() => writeMsr(this.cpu, index, lo, hi, true), `writing MSR 0x${index.toString(16)}`);
+    this.cpu.updateMmu();
+  }
+
+  /** Deterministic time stamp counter: tscOffset + instructions retired x tscPerInstruction. */
+  get tsc(): bigint {
+    return this.cpu.tsc;
+  }
+  set tsc(v: bigint) {
+    this.cpu.tsc = v;
+  }
+
+  /** Instructions retired over the machine's life. */
+  get instructions(): number {
+    return this.cpu.instret;
+  }
+
+  private guard<T>(fn: () => T, what: string): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof CpuException) throw new BadValue(`${vectorName(e.vector)} while ${what}: ${e.detail || 'invalid'}.`, 'Check the descriptor tables and values the machine was given.');
+      throw e;
+    }
+  }
+
+  // ---- hooks and breakpoints --------------------------------------------------------------------------------
+
+  /** Call fn each time RIP reaches address, before the instruction there executes. */
+  addHook(address: bigint, fn: HookFunction): Hook {
+    const k = addrKey(address);
+    const entry: HookEntry = { fn, hits: 0, removed: false };
+    const list = this.hooks.get(k) ?? [];
+    list.push(entry);
+    this.hooks.set(k, list);
+    const [lo, hi] = key64(address);
+    this.decode.mark(lo, hi, F_HOOK, true);
+    const remove = (): void => {
+      entry.removed = true;
+      const l = this.hooks.get(k)?.filter((e) => e !== entry) ?? [];
+      if (l.length) this.hooks.set(k, l);
+      else {
+        this.hooks.delete(k);
+        this.decode.mark(lo, hi, F_HOOK, false);
+      }
+    };
+    return {
+      address: BigInt.asUintN(64, address),
+      get hits() {
+        return entry.hits;
+      },
+      remove,
+    };
+  }
+
+  addBreakpoint(address: bigint): void {
+    this.breakpoints.add(addrKey(address));
+    const [lo, hi] = key64(address);
+    this.decode.mark(lo, hi, F_BREAK, true);
+  }
+
+  removeBreakpoint(address: bigint): void {
+    const k = addrKey(address);
+    this.breakpoints.delete(k);
+    if (!this.runBreakpoints.has(k)) {
+      const [lo, hi] = key64(address);
+      this.decode.mark(lo, hi, F_BREAK, false);
+    }
+  }
+
+  // ---- interrupts ---------------------------------------------------------------------------------------------
+
+  /** Raise an external interrupt now (delivered when IF = 1 and no interrupt shadow), or at an absolute instruction count. */
+  injectInterrupt(vector: number, at?: number): void {
+    if (!Number.isInteger(vector) || vector < 0 || vector > 255) throw new BadValue(`Vector ${vector} is not 0..255.`, 'External interrupts use vectors 32..255.');
+    if (at === undefined || at <= this.cpu.instret) this.pendingIntr.push(vector);
+    else this.schedule({ at, nmi: false, vector });
+  }
+
+  /** Raise an NMI now (delivered unless NMIs are blocked until IRET), or at an absolute instruction count. */
+  injectNmi(at?: number): void {
+    if (at === undefined || at <= this.cpu.instret) this.pendingNmi = true;
+    else this.schedule({ at, nmi: true, vector: NMI });
+  }
+
+  /** Pending (raised but not yet delivered) events. */
+  get pendingEvents(): { nmi: boolean; interrupts: number[]; scheduled: { at: number; nmi: boolean; vector: number }[] } {
+    return { nmi: this.pendingNmi, interrupts: [...this.pendingIntr], scheduled: this.scheduled.map((s) => ({ ...s })) };
+  }
+
+  clearPendingEvents(): void {
+    this.pendingNmi = false;
+    this.pendingIntr = [];
+    this.scheduled = [];
+  }
+
+  private schedule(e: ScheduledEvent): void {
+    this.scheduled.push(e);
+    this.scheduled.sort((a, b) => a.at - b.at);
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------------------------------
+
+  /** Capture the whole machine: registers, events and memory (copy-on-write, so this is cheap). */
+  snapshot(): Snapshot {
+    const c = this.cpu as unknown as Record<string, unknown>;
+    const scalars: Record<string, unknown> = {};
+    for (const k of CPU_SCALARS) scalars[k] = c[k];
+    scalars.dr = [...this.cpu.dr];
+    scalars.msrs = new Map(this.cpu.msrs);
+    const cpu = this.cpu;
+    const arrays = [cpu.lo, cpu.hi, cpu.segSel, cpu.segBaseLo, cpu.segBaseHi, new Int32Array(cpu.segLimit.buffer.slice(0)), cpu.segAttr, new Int32Array(cpu.fxImage.buffer.slice(0))].map((a) => new Int32Array(a));
+    return new Snapshot(this.phys.snapshot(), scalars, arrays, this.pendingNmi, [...this.pendingIntr], this.scheduled.map((s) => ({ ...s })));
+  }
+
+  /** Return to a snapshot. Restoring the most recent one only reverts the pages written since. */
+  restore(s: Snapshot): void {
+    this.phys.restore(s.memory);
+    const c = this.cpu as unknown as Record<string, unknown>;
+    for (const k of CPU_SCALARS) c[k] = s.cpu[k];
+    const cpu = this.cpu;
+    (s.cpu.dr as bigint[]).forEach((v, i) => (cpu.dr[i] = v));
+    cpu.msrs.clear();
+    for (const [k, v] of s.cpu.msrs as Map<number, bigint>) cpu.msrs.set(k, v);
+    const [lo, hi, sel, bLo, bHi, lim, attr, fx] = s.arrays;
+    cpu.fxImage.set(new Uint8Array(fx.buffer));
+    cpu.lo.set(lo);
+    cpu.hi.set(hi);
+    cpu.segSel.set(sel);
+    cpu.segBaseLo.set(bLo);
+    cpu.segBaseHi.set(bHi);
+    cpu.segLimit.set(new Uint32Array(lim.buffer));
+    cpu.segAttr.set(attr);
+    cpu.req = 0;
+    this.pendingNmi = s.pendingNmi;
+    this.pendingIntr = [...s.pendingIntr];
+    this.scheduled = s.scheduled.map((e) => ({ ...e }));
+    this.resumeAt = null;
+    cpu.updateMmu();
+    cpu.mmu.flush();
+    if (cpu.paging === 'paged') this.decode.flush();
+  }
+
+  // ---- tracing ------------------------------------------------------------------------------------------------
+
+  /** Record the last `capacity` steps (slows execution to single steps while on). */
+  enableTrace(capacity = 256): void {
+    this.trace = new TraceBuffer(capacity);
+    this.cpu.mmu.writeLog = [];
+    this.cpu.mmu.flush();
+  }
+
+  disableTrace(): void {
+    this.trace = null;
+    this.cpu.mmu.writeLog = null;
+  }
+
+  /** The recorded steps, oldest first. */
+  traceSteps(): TraceStep[] {
+    return this.trace?.steps() ?? [];
+  }
+
+  /** The recorded steps as readable lines (disassembled, symbolized); the last `last` only if given. */
+  formatTrace(last?: number): string[] {
+    const steps = this.traceSteps();
+    return steps.slice(last === undefined ? 0 : Math.max(0, steps.length - last)).map((s) => formatStep(s, this.symbolizer));
+  }
+
+  /** Disassemble count instructions from guest memory at address (objdump style). */
+  disassemble(address: bigint, count = 1, bitness: 64 | 32 = 64): string[] {
+    const out: string[] = [];
+    let a = BigInt.asUintN(64, address);
+    for (let i = 0; i < count; i++) {
+      let bytes: Uint8Array;
+      try {
+        bytes = this.readCodeBytes(a, 15);
+      } catch {
+        out.push(`${addressWithSymbol(a, this.symbolizer)}:  (unmapped)`);
+        break;
+      }
+      const d = disassembleOne(bytes, a, bitness, this.symbolizer);
+      out.push(`${addressWithSymbol(a, this.symbolizer)}:  ${hexBytes(d.bytes).padEnd(29)}  ${d.text}`);
+      a = BigInt.asUintN(64, a + BigInt(d.length));
+    }
+    return out;
+  }
+
+  /** Decode-cache statistics (for benchmarks). */
+  get decodeStats(): { decodes: number; lookups: number; codePages: number } {
+    return { decodes: this.decode.decodes, lookups: this.decode.lookups, codePages: this.decode.pageCount };
+  }
+
+  // ---- running --------------------------------------------------------------------------------------------------
+
+  /** Run until a stop condition. Never throws for anything the guest does. */
+  run(options: RunOptions = {}): StopInfo {
+    const c = this.cpu;
+    const start = c.instret;
+    const events: EventRecord[] = [];
+    this.stats.runs++;
+    try {
+      return this.runLoop(options, start, events);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (e instanceof EmulatorError) throw e;
+      return this.stopInfo('internal-error', start, events, undefined, `emulator internal error at ${this.where()}: ${err.message}\n${err.stack ?? ''}`);
+    }
+  }
+
+  private runLoop(o: RunOptions, start: number, events: EventRecord[]): StopInfo {
+    const c = this.cpu;
+    const limit = o.maxInstructions ?? DEFAULT_LIMIT;
+    this.onEvent = o.onEvent;
+    const stopAll = o.stopOnExceptions === 'all';
+    const stopSet = new Set(Array.isArray(o.stopOnExceptions) ? o.stopOnExceptions : []);
+    for (const req of o.interrupts ?? []) {
+      if (req.nmi) this.injectNmi(start + req.before);
+      else this.injectInterrupt(req.vector ?? 32, start + req.before);
+    }
+    for (const k of this.runBreakpoints) if (!this.breakpoints.has(k)) this.markKey(k, F_BREAK, false);
+    this.runBreakpoints = new Set((o.breakpoints ?? []).map(addrKey));
+    for (const k of this.runBreakpoints) this.markKey(k, F_BREAK, true);
+
+    let rec: Rec | null = null;
+    let skipMarksOnce = this.resumeAt !== null && this.resumeAt === addrKey(u64(c.ripLo, c.ripHi));
+    this.resumeAt = null;
+
+    /** Deliver an exception raised by the guest, or stop. Returns a StopInfo to end the run. */
+    const raise = (e: CpuException): StopInfo | null => {
+      const kind = e.kind;
+      if (e.vector === PF) setCr2(c, e.addrLo, e.addrHi);
+      const isException = kind === EV_FAULT || kind === EV_TRAP;
+      if ((isException && (stopAll || stopSet.has(e.vector))) || (isException && c.idtrLimit === 0)) {
+        return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()}${c.idtrLimit === 0 ? ' (no IDT installed)' : ''}`);
+      }
+      if (kind === EV_SOFTWARE && c.idtrLimit === 0) {
+        return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()} (no IDT installed)`);
+      }
+      return this.deliver(e.vector, kind, hasErrorCode(e.vector) && kind === EV_FAULT ? e.errorCode : -1, start, events, e);
+    };
+
+    for (;;) {
+      const executed = c.instret - start;
+      if (executed >= limit) return this.stopInfo('limit', start, events);
+
+      // Scheduled events that are due become pending.
+      while (this.scheduled.length && this.scheduled[0].at <= c.instret) {
+        const s = this.scheduled.shift()!;
+        if (s.nmi) this.pendingNmi = true;
+        else this.pendingIntr.push(s.vector);
+      }
+      // Deliver a pending event if the CPU accepts it now.
+      const shadow = c.inhibitUntil > c.instret;
+      if (this.pendingNmi && !c.nmiBlocked && !(shadow && c.inhibitNmi)) {
+        this.pendingNmi = false;
+        const cplBefore = c.cpl;
+        const stop = this.deliver(NMI, EV_NMI, -1, start, events);
+        if (stop) return stop;
+        rec = null;
+        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        continue;
+      }
+      if (this.pendingIntr.length && (c.eflags & IF) !== 0 && !shadow) {
+        const vector = this.pendingIntr.shift()!;
+        const cplBefore = c.cpl;
+        const stop = this.deliver(vector, EV_EXTERNAL, -1, start, events);
+        if (stop) return stop;
+        rec = null;
+        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        continue;
+      }
+      if (c.halted) return this.stopInfo('hlt', start, events);
+
+      // Find the record at RIP (a fetch can fault).
+      if (rec === null) {
+        try {
+          rec = this.decode.lookup(c, c.ripLo, c.ripHi);
+        } catch (e) {
+          if (!(e instanceof CpuException)) throw e;
+          const stop = raise(e);
+          if (stop) return stop;
+          continue;
+        }
+      }
+      // Hooks and breakpoints at the next instruction.
+      if ((rec.flags & (F_HOOK | F_BREAK)) !== 0) {
+        if (skipMarksOnce) skipMarksOnce = false;
+        else {
+          const k = addrKey(u64(rec.ipLo, rec.ipHi));
+          if ((rec.flags & F_BREAK) !== 0 && (this.breakpoints.has(k) || this.runBreakpoints.has(k))) {
+            c.ripLo = rec.ipLo;
+            c.ripHi = rec.ipHi;
+            this.resumeAt = k;
+            return this.stopInfo('breakpoint', start, events);
+          }
+          if ((rec.flags & F_HOOK) !== 0) {
+            const res = this.runHooks(rec, k);
+            if (res === 'stop') {
+              this.resumeAt = k;
+              return this.stopInfo('hook', start, events);
+            }
+            if (res === 'moved') {
+              rec = null;
+              continue;
+            }
+          }
+        }
+      } else skipMarksOnce = false;
+      if ((rec.flags & F_DEAD) !== 0) {
+        rec = null;
+        c.ripLo = c.ripLo | 0;
+        continue;
+      }
+
+      // Run a slice: as many instructions as the next event, the limit and the machine allow.
+      let budget = limit - executed;
+      if (this.scheduled.length) budget = Math.min(budget, this.scheduled[0].at - c.instret);
+      const single = c.tf || this.trace !== null || (shadow && (this.pendingIntr.length > 0 || this.pendingNmi));
+      if (single) budget = 1;
+      const tfBefore = c.tf;
+      c.ripLo = rec.ipLo;
+      c.ripHi = rec.ipHi;
+      const cplBefore = c.cpl;
+      const before = this.trace ? this.traceBefore() : null;
+      const result = this.slice(rec, budget);
+      const last = this.sliceLast;
+      if (before) this.traceAfter(before, last, result.fault);
+      rec = result.next;
+      if (result.fault) {
+        const stop = raise(result.fault);
+        if (stop) return stop;
+        rec = null;
+        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        continue;
+      }
+      if (result.attention) {
+        rec = null;
+        const req = c.req;
+        c.req = 0;
+        if (req !== 0) this.completeRequests(req, c.reqRec as Rec);
+        if (this.cplStop(o, cplBefore, this.viaRecord(last))) return this.stopInfo('cpl', start, events);
+      }
+      if (result.stopHook) return result.stopHook(start, events);
+      // Single-step trap after an instruction that began with TF = 1 (SYSCALL clears TF first).
+      if (tfBefore && result.retired === 1 && last !== null && last.mnemonic !== Mnemonic.Syscall) {
+        c.dr[6] |= 0x4000n;
+        const stop = this.deliver(DB, EV_TRAP, -1, start, events);
+        if (stop) return stop;
+        rec = null;
+        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+      }
+    }
+  }
+
+  private markKey(k: string, bits: number, on: boolean): void {
+    const [hi, lo] = k.split(':').map(Number);
+    this.decode.mark(lo | 0, hi | 0, bits, on);
+  }
+
+  private cplStop(o: RunOptions, before: number, via?: { address: bigint; instruction: string }): boolean {
+    const hit = o.stopAtCpl !== undefined && this.cpu.cpl === o.stopAtCpl && before !== this.cpu.cpl;
+    if (hit) this.via = via;
+    return hit;
+  }
+
+  private viaRecord(r: Rec | null): { address: bigint; instruction: string } | undefined {
+    if (!r) return undefined;
+    const bytes = r.page ? r.page.bytesAt(r.ipLo & 4095, r.len) : new Uint8Array();
+    return { address: u64(r.ipLo, r.ipHi), instruction: disassembleOne(bytes, u64(r.ipLo, r.ipHi), r.bitness === 32 ? 32 : 64).text.split(/\s+/)[0] };
+  }
+
+  private viaEvent(events: EventRecord[]): { address: bigint; instruction: string } | undefined {
+    const e = events[events.length - 1];
+    return e ? { address: e.rip, instruction: vectorName(e.vector) } : undefined;
+  }
+
+  private completeRequests(req: number, r: Rec): void {
+    const c = this.cpu;
+    if (req & REQ_TSC) completeTsc(c, r, c.instret - 1);
+    if (req & REQ_SHADOW) {
+      c.inhibitUntil = c.instret + 1;
+      c.inhibitNmi = false;
+    }
+    if (req & REQ_SHADOW_SS) {
+      c.inhibitUntil = c.instret + 1;
+      c.inhibitNmi = true;
+    }
+    if (req & REQ_HALT) c.halted = true;
+    if (req & REQ_FLUSH_CODE) {
+      c.mmu.flush();
+      if (c.paging === 'paged') this.decode.flush();
+    }
+  }
+
+  /** Deliver an event through the IDT; returns a StopInfo for a triple fault or a missing IDT. */
+  private deliver(vector: number, kind: number, errorCode: number, start: number, events: EventRecord[], cause?: CpuException): StopInfo | null {
+    const c = this.cpu;
+    const chain: DeliveredEvent[] = [];
+    const rip = u64(c.ripLo, c.ripHi);
+    const cpl = c.cpl;
+    if (c.idtrLimit === 0) {
+      const e = cause ?? new CpuException(vector, errorCode, 0, 0, kind === EV_NMI ? 'NMI' : `interrupt 0x${vector.toString(16)}`, kind);
+      return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()} (no IDT installed)`);
+    }
+    try {
+      deliverEvent(c, vector, kind, errorCode, chain);
+    } catch (e) {
+      if (e instanceof TripleFault) {
+        const lastEv = e.events[e.events.length - 1];
+        const chainText = e.events.map((ev) => vectorName(ev.vector).split(' ')[0]).join(' -> ');
+        c.halted = true;
+        const info = this.exceptionInfo(cause ?? new CpuException(lastEv.vector, lastEv.errorCode, 0, 0, e.detail));
+        return this.stopInfo('triple-fault', start, events, info, `triple fault (${chainText}): ${e.detail}; shutdown at ${addressWithSymbol(rip, this.symbolizer)}`);
+      }
+      throw e;
+    }
+    const handler = u64(c.ripLo, c.ripHi);
+    let stop = false;
+    chain.forEach((ev, i) => {
+      const rec: EventRecord = {
+        kind: ev.kind === EV_EXTERNAL ? 'interrupt' : ev.kind === EV_NMI ? 'nmi' : ev.kind === EV_SOFTWARE ? 'software' : ev.kind === EV_TRAP && ev.vector === DB ? 'debug-trap' : 'exception',
+        vector: ev.vector, rip, cpl, handler, nested: i > 0, at: c.instret,
+      };
+      if (ev.errorCode >= 0) rec.errorCode = ev.errorCode;
+      if (ev.vector === PF) rec.cr2 = u64(c.cr2Lo, c.cr2Hi);
+      events.push(rec);
+      if (this.trace) this.trace.push(this.eventStep(rip, ev.vector, ev.errorCode, cpl));
+      if (this.onEvent?.(rec) === 'stop') stop = true;
+    });
+    if (stop) {
+      const last = events[events.length - 1];
+      return this.stopInfo('event', start, events, undefined, `stopped after delivering ${vectorName(last.vector)} from ${addressWithSymbol(rip, this.symbolizer)} to ${addressWithSymbol(handler, this.symbolizer)}`);
+    }
+    return null;
+  }
+
+  private runHooks(rec: Rec, k: string): 'stop' | 'moved' | 'continue' {
+    const c = this.cpu;
+    const list = this.hooks.get(k);
+    if (!list) return 'continue';
+    const addr = u64(rec.ipLo, rec.ipHi);
+    c.ripLo = rec.ipLo;
+    c.ripHi = rec.ipHi;
+    let stop = false;
+    for (const h of [...list]) {
+      if (h.removed) continue;
+      h.hits++;
+      const returnFromFunction = (rax?: bigint | number): void => {
+        const ret = this.memory.readU64(this.get('rsp'));
+        this.set('rsp', this.get('rsp') + 8n);
+        this.set('rip', ret);
+        if (rax !== undefined) this.set('rax', BigInt(rax));
+      };
+      const ctx: HookContext = { machine: this, address: addr, hits: h.hits, returnFromFunction };
+      let res: HookResult;
+      try {
+        res = h.fn(ctx);
+      } catch (e) {
+        throw new HookFailed(addressWithSymbol(addr, this.symbolizer), e);
+      }
+      if (res === 'stop') stop = true;
+    }
+    if (stop) return 'stop';
+    return c.ripLo !== rec.ipLo || c.ripHi !== rec.ipHi ? 'moved' : 'continue';
+  }
+
+  private sliceLast: Rec | null = null;
+
+  /**
+   * The hot loop: execute up to budget instructions starting at rec. Returns how many retired,
+   * the record to continue with (null: look up c.rip), and why it ended early.
+   */
+  private slice(start: Rec, budget: number): { retired: number; next: Rec | null; fault: CpuException | null; attention: boolean; stopHook: null | ((s: number, e: EventRecord[]) => StopInfo) } {
+    const c = this.cpu;
+    let r = start;
+    let prev = start;
+    let left = budget;
+    let fault: CpuException | null = null;
+    let attention = false;
+    let next: Rec | null = null;
+    try {
+      for (;;) {
+        prev = r;
+        left--;
+        r = r.exec(c, r);
+        if (r.flags !== 0) {
+          // Slow path: links to resolve, dead records, hooks/breakpoints, attention.
+          if (r === LINK_NEXT) {
+            c.ripLo = prev.nextLo;
+            c.ripHi = prev.nextHi;
+            r = this.decode.lookup(c, c.ripLo, c.ripHi);
+            if (sameContext(prev, r)) prev.next = r;
+          } else if (r === LINK_TARGET) {
+            r = this.decode.lookup(c, c.ripLo, c.ripHi);
+            if (sameContext(prev, r)) prev.target = r;
+          } else if (r === BY_RIP) {
+            r = this.decode.lookup(c, c.ripLo, c.ripHi);
+          } else if (r === ATTENTION) {
+            attention = true;
+            break;
+          } else if ((r.flags & F_DEAD) !== 0) {
+            c.ripLo = r.ipLo;
+            c.ripHi = r.ipHi;
+            r = this.decode.lookup(c, c.ripLo, c.ripHi);
+            if (prev.next.flags & F_DEAD) prev.next = r.ipLo === prev.nextLo && r.ipHi === prev.nextHi ? r : LINK_NEXT;
+            if (prev.target.flags & F_DEAD) prev.target = LINK_TARGET;
+          }
+          if ((r.flags & (F_HOOK | F_BREAK | F_DEAD)) !== 0) {
+            next = r;
+            break;
+          }
+        }
+        if (left <= 0) {
+          next = r;
+          break;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof CpuException)) throw e;
+      fault = e;
+      if (e.kind === EV_FAULT) {
+        // The instruction did not retire: RIP back to it. (A fault from a link lookup is taken at
+        // the target, after prev retired.)
+        if (r === prev) {
+          left++;
+          c.ripLo = prev.ipLo;
+          c.ripHi = prev.ipHi;
+        }
+      }
+      next = null;
+    }
+    this.sliceLast = prev;
+    const retired = budget - left;
+    c.instret += retired;
+    if (next !== null) {
+      c.ripLo = next.ipLo;
+      c.ripHi = next.ipHi;
+    }
+    return { retired, next, fault, attention, stopHook: null };
+  }
+
+  // ---- tracing internals ----------------------------------------------------------------------------------
+
+  private traceBefore(): { lo: Int32Array; hi: Int32Array; flags: number; rip: bigint; cpl: number; index: number; bitness: 64 | 32 } {
+    const c = this.cpu;
+    c.mmu.writeLog = [];
+    return { lo: new Int32Array(c.lo), hi: new Int32Array(c.hi), flags: c.getRflags(), rip: u64(c.ripLo, c.ripHi), cpl: c.cpl, index: c.instret, bitness: c.code64 ? 64 : 32 };
+  }
+
+  private traceAfter(b: ReturnType<Machine['traceBefore']>, last: Rec | null, fault: CpuException | null): void {
+    const c = this.cpu;
+    if (!this.trace || last === null) return;
+    if (fault && fault.kind === EV_FAULT) return; // the instruction did not complete; the event is traced
+    const registers: RegisterDelta[] = [];
+    for (let i = 0; i < 16; i++) {
+      if (c.lo[i] !== b.lo[i] || c.hi[i] !== b.hi[i]) registers.push({ register: GPR64_NAMES[i], before: u64(b.lo[i], b.hi[i]), after: u64(c.lo[i], c.hi[i]) });
+    }
+    const writes: MemoryWrite[] = [];
+    const log = c.mmu.writeLog ?? [];
+    for (let i = 0; i < log.length; i += 5) {
+      const size = log[i + 2];
+      const value = size === 8 ? u64(log[i + 3], log[i + 4]) : BigInt(log[i + 3] >>> 0) & ((1n << BigInt(size * 8)) - 1n);
+      writes.push({ address: u64(log[i], log[i + 1]), size, value });
+    }
+    c.mmu.writeLog = [];
+    const bytes = last.page ? last.page.bytesAt(last.ipLo & 4095, last.len) : new Uint8Array();
+    this.trace.push({ index: b.index, kind: 'step', address: u64(last.ipLo, last.ipHi), bytes, bitness: last.bitness === 32 ? 32 : 64, cpl: b.cpl, registers, flagsBefore: b.flags, flagsAfter: c.getRflags(), writes });
+  }
+
+  private eventStep(rip: bigint, vector: number, errorCode: number, cpl: number): TraceStep {
+    const c = this.cpu;
+    let text = vectorName(vector);
+    if (errorCode >= 0) text += ` (error 0x${errorCode.toString(16)})`;
+    if (vector === PF) text += ` cr2=0x${hex64(c.cr2Lo, c.cr2Hi)}`;
+    text += ` -> ${addressWithSymbol(u64(c.ripLo, c.ripHi), this.symbolizer)}`;
+    return { index: c.instret, kind: 'event', address: rip, bytes: new Uint8Array(), bitness: 64, cpl, registers: [], flagsBefore: 0, flagsAfter: 0, writes: [], event: text };
+  }
+
+  // ---- reports ----------------------------------------------------------------------------------------------
+
+  private where(): string {
+    return addressWithSymbol(u64(this.cpu.ripLo, this.cpu.ripHi), this.symbolizer);
+  }
+
+  private describe(e: CpuException): string {
+    let s = vectorName(e.vector);
+    if (e.errorCode >= 0 && hasErrorCode(e.vector)) s += ` (error code 0x${e.errorCode.toString(16)})`;
+    if (e.vector === PF) s += ` accessing 0x${hex64(e.addrLo, e.addrHi)}`;
+    if (e.detail) s += `: ${e.detail}`;
+    return s;
+  }
+
+  private readCodeBytes(address: bigint, max: number): Uint8Array {
+    const out: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const a = BigInt.asUintN(64, address + BigInt(i));
+      if (!this.phys.isMapped(a)) break;
+      out.push(this.phys.readU8(a));
+    }
+    if (out.length === 0) throw new Error('unmapped');
+    return Uint8Array.from(out);
+  }
+
+  private exceptionInfo(e: CpuException): ExceptionInfo {
+    const c = this.cpu;
+    const rip = u64(c.ripLo, c.ripHi);
+    let bytes: Uint8Array = new Uint8Array();
+    let text = '(unmapped)';
+    try {
+      bytes = this.readCodeBytes(rip, 15);
+      const d = disassembleOne(bytes, rip, c.code64 ? 64 : 32, this.symbolizer);
+      bytes = d.bytes;
+      text = d.text;
+    } catch {
+      // RIP itself is unmapped: nothing to show.
+    }
+    const info: ExceptionInfo = { vector: e.vector, name: vectorName(e.vector), rip, bytes: hexBytes(bytes), disassembly: text, detail: e.detail };
+    if (e.errorCode >= 0 && hasErrorCode(e.vector)) info.errorCode = e.errorCode;
+    if (e.vector === PF) info.cr2 = u64(e.addrLo, e.addrHi);
+    return info;
+  }
+
+  private stopInfo(reason: StopReason, start: number, events: EventRecord[], exception?: ExceptionInfo, message?: string): StopInfo {
+    const c = this.cpu;
+    const rip = u64(c.ripLo, c.ripHi);
+    let msg = message;
+    if (!msg) {
+      const at = addressWithSymbol(rip, this.symbolizer);
+      msg = {
+        limit: `instruction limit reached at ${at}`,
+        breakpoint: `breakpoint at ${at}`,
+        cpl: `reached CPL ${c.cpl} at ${at}`,
+        hlt: `HLT at ${at} with no interrupt to wake it`,
+        exception: `exception at ${at}`,
+        'triple-fault': `triple fault at ${at}`,
+        hook: `stopped by a hook at ${at}`,
+        event: `stopped after an event at ${at}`,
+        'internal-error': `internal error at ${at}`,
+      }[reason];
+    }
+    if (exception) msg += `\n  ${addressWithSymbol(exception.rip, this.symbolizer)}:  ${exception.bytes}  ${exception.disassembly}`;
+    const info: StopInfo = { reason, rip, cpl: c.cpl, instructions: c.instret - start, exception, events, message: msg };
+    if (reason === 'cpl' && this.via) {
+      info.via = this.via;
+      info.message += ` (via ${this.via.instruction} at ${addressWithSymbol(this.via.address, this.symbolizer)})`;
+    }
+    this.via = undefined;
+    return info;
+  }
+
+  /** A register dump like a kernel oops prints. */
+  formatRegisters(): string {
+    const r = (n: RegisterName) => this.get(n).toString(16).padStart(16, '0');
+    const c = this.cpu;
+    return [
+      `RIP: ${this.getSegment('cs').selector.toString(16).padStart(4, '0')}:${addressWithSymbol(this.get('rip'), this.symbolizer)}`,
+      `RSP: ${this.getSegment('ss').selector.toString(16).padStart(4, '0')}:${r('rsp')} EFLAGS: ${c.getRflags().toString(16).padStart(8, '0')}`,
+      `RAX: ${r('rax')} RBX: ${r('rbx')} RCX: ${r('rcx')}`,
+      `RDX: ${r('rdx')} RSI: ${r('rsi')} RDI: ${r('rdi')}`,
+      `RBP: ${r('rbp')} R08: ${r('r8')} R09: ${r('r9')}`,
+      `R10: ${r('r10')} R11: ${r('r11')} R12: ${r('r12')}`,
+      `R13: ${r('r13')} R14: ${r('r14')} R15: ${r('r15')}`,
+      `FS:  ${r('fs_base')} GS:  ${r('gs_base')} KERNEL_GS: ${r('kernel_gs_base')}`,
+      `CR0: ${r('cr0')} CR2: ${r('cr2')} CR3: ${r('cr3')} CR4: ${r('cr4')}`,
+    ].join('\n');
+  }
+}
+
+/** A hook callback threw: reported as an internal-error stop naming the hook. */
+class HookFailed extends Error {
+  constructor(where: string, cause: unknown) {
+    super(`hook at ${where} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** Links are only cached between records of the same privilege context (user/supervisor pages). */
+function sameContext(a: Rec, b: Rec): boolean {
+  if (a.page === b.page) return true;
+  const pa = a.page as { user?: boolean } | null;
+  const pb = b.page as { user?: boolean } | null;
+  return pa !== null && pb !== null && pa.user === pb.user;
+}
+
+function addrKey(a: bigint): string {
+  const v = BigInt.asUintN(64, a);
+  return `${Number(v >> 32n)}:${Number(v & 0xffffffffn)}`;
+}
+
+function segIndex(name: SegmentName): number {
+  const i = SEGMENT_NAMES.indexOf(name);
+  if (i < 0) throw new UnknownRegister(`Unknown segment register "${name}".`, `Use one of ${SEGMENT_NAMES.join(', ')}.`);
+  return i;
+}
+

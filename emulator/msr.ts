@@ -1,0 +1,6 @@
+// MSR numbers the emulator models, for callers setting up a machine.
+export {
+  MSR_TSC as TSC, MSR_APIC_BASE as APIC_BASE, MSR_SYSENTER_CS as SYSENTER_CS, MSR_SYSENTER_ESP as SYSENTER_ESP, MSR_SYSENTER_EIP as SYSENTER_EIP,
+  MSR_PAT as PAT, MSR_EFER as EFER, MSR_STAR as STAR, MSR_LSTAR as LSTAR, MSR_CSTAR as CSTAR, MSR_FMASK as FMASK, MSR_FS_BASE as FS_BASE,
+  MSR_GS_BASE as GS_BASE, MSR_KERNEL_GS_BASE as KERNEL_GS_BASE, MSR_TSC_AUX as TSC_AUX,
+} from './exec/system.js';
