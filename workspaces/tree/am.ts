@@ -67,8 +67,8 @@ export function parseAmOutput(out: GitOutput): AmRun {
     .split('\n')
     .filter((l) => l.startsWith('error: ') || l.startsWith('fatal: '))
     .map((l) => l.replace(/^(error|fatal): /, ''));
-  // A stop that printed no "Patch failed" line (an empty patch) still belongs to the last attempt.
-  if (out.exitCode !== 0 && cur && !cur.failed) cur.failed = true;
+  // A mail git could not start on (an empty patch) gets no "Applying:" line: the caller asks
+  // rebase-apply/next which message the session stopped at.
   return { exitCode: out.exitCode, attempts, errors, notes };
 }
 

@@ -314,11 +314,16 @@ export class TreeService {
         seen = 0;
         attempts.push(...run.attempts);
         if (run.exitCode === 0) break;
-        const k = attempts.length - 1;
         const stop = await amStoppedAt(ctx.worktree);
-        if (!stop || k < 0 || !attempts[k].failed) {
-          throw new ReviewError('git am stopped without saying at which patch.', 'Run the apply again; the details hold what git printed.', { errors: run.errors, notes: run.notes });
+        const k = stop ? stop.number - 1 : -1;
+        // An empty patch stops the session before git prints "Applying:" for it.
+        if (stop && k === attempts.length && k < feed.length) {
+          attempts.push({ subject: series.patches[feed[k]].subject, threeWay: false, alreadyApplied: false, failed: true, conflictLines: [] });
         }
+        if (!stop || k < 0 || k !== attempts.length - 1) {
+          throw new ReviewError('git am stopped without saying at which patch.', 'Run the apply again; the details hold what git printed.', { errors: run.errors, notes: run.notes, stop });
+        }
+        attempts[k].failed = true;
         const step = steps[feed[k]];
         step.status = 'conflict';
         const described = await this.describeStop(ctx.worktree, run, attempts[k], stop.patch, signal);

@@ -8,6 +8,7 @@ import { TreeService, type TreeProgress } from '../../../workspaces/tree/service
 import { PatchPathOutsideTree, NotAGitRepository, ReviewExists, DifferentBases } from '../../../workspaces/tree/errors.js';
 import { Cancelled } from '../../../workspaces/errors.js';
 import type { ApplyResult } from '../../../workspaces/host/api/tree.js';
+import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
 import {
   commitAll,
   editLine,
@@ -185,6 +186,21 @@ describe('patches that do not apply as they are', () => {
     expect(git(repo, 'rev-list', '--count', `master..${result.branch}`).trim()).toBe('2');
   });
 
+  it('stops at a mail that carries no diff, says so, and goes on past it when asked', async () => {
+    const range = threePatches();
+    const mails = git(repo, 'format-patch', '--stdout', '--pretty=mboxrd', range);
+    const starts = [...mails.matchAll(/^From [0-9a-f]{40} /gm)].map((m) => m.index as number);
+    const second = mails.slice(starts[1], starts[2]);
+    const wordsOnly = second.slice(0, second.indexOf('\n---\n') + 1) + '\n';
+    const mbox = mails.slice(0, starts[1]) + wordsOnly + mails.slice(starts[2]);
+    const stopped = await apply(seriesFromMbox(mbox));
+    expect(stopped.steps.map((s) => s.status)).toEqual(['applied', 'conflict', 'skipped']);
+    expect(stopped.steps[1].note).toContain('Patch is empty.');
+    expect(stopped.steps[1].patchId).toBeNull();
+    const goneOn = await apply(seriesFromMbox(mbox, { version: 2 }), { continuePastConflicts: true });
+    expect(goneOn.steps.map((s) => s.status)).toEqual(['applied', 'conflict', 'applied']);
+  });
+
   it('does not try a damaged patch, and skips what follows unless asked to go on', async () => {
     const range = threePatches();
     const stopped = await apply(seriesFromCommits(repo, range, { damaged: { 2: ['line wrapped by the mailer'] } }));
@@ -321,6 +337,18 @@ describe('safety', () => {
     await expectRefused(mbox, /\.git directory/);
   });
 
+  it('refuses a data directory inside the tree, where the worktree would show up as files', async () => {
+    const range = topic(base, () => {
+      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
+      commitAll(repo, 'x86/entry: once');
+    });
+    const insideStore = new WorkspaceStore(path.join(repo, '.data'));
+    const series = seriesFromCommits(repo, range);
+    const err = await new TreeService(insideStore).apply({ workspace: workspaceFor(insideStore, series), series, tree: repo }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('is inside the tree');
+    expect(git(repo, 'branch', '--list', 'review/*')).toBe('');
+  });
+
   it('never reuses a review branch that exists', async () => {
     const range = topic(base, () => {
       editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
@@ -434,6 +462,16 @@ describe('a tree that is not a git repository', () => {
     const err = await service.apply({ workspace: workspaceFor(store, series), series, tree: plain }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotAGitRepository);
     expect((err as NotAGitRepository).hint).toContain('--init');
+    expect(fs.existsSync(path.join(plain, '.git'))).toBe(false);
+  });
+
+  it('with --init still refuses a path through a symlink of the tree before making .git', async () => {
+    const { plain, range, source } = plainTree();
+    const series = seriesFromCommits(source, range);
+    fs.renameSync(path.join(plain, 'arch/x86/entry'), path.join(plain, 'arch/x86/entry.real'));
+    fs.symlinkSync(tmpDir('elsewhere'), path.join(plain, 'arch/x86/entry'));
+    const err = await service.apply({ workspace: workspaceFor(store, series), series, tree: plain, init: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PatchPathOutsideTree);
     expect(fs.existsSync(path.join(plain, '.git'))).toBe(false);
   });
 
