@@ -15,6 +15,7 @@ import type {
   Anchor,
   Annotation,
   AnnotationTargetInput,
+  DiffAnchor,
   PatchIdentity,
   ReplyTargetMessage,
   ResolvedAnnotation,
@@ -193,6 +194,22 @@ function located(annotation: Annotation, current: boolean, location: ResolvedLoc
   return { annotation, status: current ? 'current' : 'carried-over', location };
 }
 
+/** The line of a diff anchor in the first of `patches` that has its hunk unchanged. */
+function locateHunk(patches: AnalysedPatch[], a: DiffAnchor): ResolvedLocation | null {
+  for (const p of patches) {
+    for (const f of p.body.files) {
+      if (f.path !== a.file) continue;
+      for (const h of f.hunks) {
+        if (hunkFingerprint(f.path, h) !== a.hunk.fingerprint) continue;
+        const l = h.lines[a.hunk.offset];
+        const line = a.side === 'new' ? l?.newLine : l?.oldLine;
+        if (line != null) return { kind: 'diff', patch: p.index, file: f.path, side: a.side, line, hunkHeader: h.header };
+      }
+    }
+  }
+  return null;
+}
+
 /** Where one annotation stands in one version of the series. */
 export function resolveAnnotation(s: AnalysedSeries, annotation: Annotation): ResolvedAnnotation {
   const a = annotation.anchor;
@@ -201,17 +218,11 @@ export function resolveAnnotation(s: AnalysedSeries, annotation: Annotation): Re
     case 'diff': {
       const cp = findCounterpart(s, a.patch, { file: a.file, value: a.hunk.fingerprint });
       if (!cp) return outdated(annotation, `v${version} has no patch "${a.patch.subject}"`);
-      for (const f of cp.patch.body.files) {
-        if (f.path !== a.file) continue;
-        for (const h of f.hunks) {
-          if (hunkFingerprint(f.path, h) !== a.hunk.fingerprint) continue;
-          const l = h.lines[a.hunk.offset];
-          const line = a.side === 'new' ? l?.newLine : l?.oldLine;
-          if (line == null) continue;
-          const current = cp.samePatch && a.patch.seriesVersion === version;
-          return located(annotation, current, { kind: 'diff', patch: cp.patch.index, file: f.path, side: a.side, line, hunkHeader: h.header });
-        }
-      }
+      const here = locateHunk([cp.patch], a);
+      if (here) return located(annotation, cp.samePatch && a.patch.seriesVersion === version, here);
+      // The same hunk may have moved to another patch (a split or merged patch in the new version).
+      const moved = locateHunk(s.patches.filter((p) => p !== cp.patch), a);
+      if (moved) return located(annotation, false, moved);
       return outdated(annotation, `the hunk of ${a.file} it was on (${a.hunk.header}) changed in v${version} patch ${cp.patch.index}`);
     }
     case 'message': {

@@ -1,6 +1,6 @@
 // Composing a reply: reply-all headers, the attribution, the quote with the comments, the evidence and my trailers.
 import { BadRequest, NotFound } from '../errors.js';
-import { patchByIndex, type AnalysedSeries } from './anchors.js';
+import { patchByIndex, type AnalysedPatch, type AnalysedSeries } from './anchors.js';
 import { hasEvidence, renderEvidence, type WalkComment } from './evidence.js';
 import { formatAttributionDate, formatMailDate, hasTimeOfDay, newMessageId, zoneOfDateText } from './mime-headers.js';
 import { bodyLines } from './patch-body.js';
@@ -83,6 +83,18 @@ export function targetMessage(s: AnalysedSeries, target: DraftTarget): ReplyTarg
   return patchByIndex(s, target.patch).message;
 }
 
+/**
+ * Is this comment about the message being answered (the patch, or the cover letter when `patch` is null)? Placed
+ * ones say where they are; an outdated one is about the patch with its title (or, failing that, its number).
+ */
+function isAbout(r: ResolvedAnnotation, patch: AnalysedPatch | null): boolean {
+  const a = r.annotation.anchor;
+  if (a.kind === 'cover' || a.kind === 'walk') return a.kind === 'cover' && patch === null;
+  if (!patch) return false;
+  if (r.location) return 'patch' in r.location && r.location.patch === patch.index;
+  return a.patch.subject === patch.title || a.patch.index === patch.index;
+}
+
 /** Compose the reply to a patch or the cover letter, with the annotations resolved against this version. */
 export function composeReply(s: AnalysedSeries, target: DraftTarget, resolved: ResolvedAnnotation[], opts: ComposeOptions): ComposedReply {
   if (target.version !== s.series.version) throw new BadRequest(`The draft is for v${target.version}, the series given is v${s.series.version}.`, 'Compose against the version you reply to.');
@@ -113,10 +125,6 @@ export function composeReply(s: AnalysedSeries, target: DraftTarget, resolved: R
   for (const r of resolved) {
     const a = r.annotation;
     const anchor = a.anchor;
-    // Which annotations are about this message at all (in any version), to report the ones that cannot be placed.
-    const aboutThis =
-      (anchor.kind === 'cover' && target.kind === 'cover') ||
-      (patch !== null && (anchor.kind === 'diff' || anchor.kind === 'message') && (r.location ? 'patch' in r.location && r.location.patch === patch.index : anchor.patch.index === patch.index));
     if (anchor.kind === 'walk') {
       if (!r.location) continue;
       if (evidence && evidence.result === anchor.result) {
@@ -125,7 +133,7 @@ export function composeReply(s: AnalysedSeries, target: DraftTarget, resolved: R
       }
       continue;
     }
-    if (!aboutThis) continue;
+    if (!isAbout(r, patch)) continue;
     const loc = r.location;
     if (!loc) {
       unplaced.push({ annotation: a.id, reason: `outdated: ${r.reason ?? 'its lines changed'}` });

@@ -47,6 +47,9 @@ export function sendCommand(config: SendConfig, h: ReplyHeaders, file: string): 
         '--no-to',
         '--no-cc',
         '--no-bcc',
+        // The file is the message: no editor round (sendemail.annotate), never read as a revision range.
+        '--no-annotate',
+        '--no-format-patch',
         // With --thread, git send-email keeps the In-Reply-To and full References of the file.
         '--thread',
         '--no-chain-reply-to',
@@ -131,6 +134,8 @@ export interface PendingSend {
   draftRevision: number;
   argv: string[];
   stdin: boolean;
+  /** Where the command runs: the kernel tree, so its per-repository sendemail.* config applies. */
+  cwd: string;
   file: string;
   sha256: string;
   date: string;

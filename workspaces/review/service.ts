@@ -291,11 +291,12 @@ export class ReviewService {
     const file = drafts.outgoingPath(id);
     writeFileAtomic(file, message);
     const { argv, stdin } = sendCommand(config, headers, file);
+    const cwd = this.treeOf(ws) ?? ws.dir;
     const expected = [...headers.to, ...headers.cc].map((a) => a.email.toLowerCase());
     let recipients = [...new Set(expected)];
     if (config.method === 'git-send-email') {
       const dry = [argv[0], argv[1], '--dry-run', ...argv.slice(2)];
-      const outcome = await runCommand(dry, null, { signal });
+      const outcome = await runCommand(dry, null, { signal, cwd });
       failIfNonZero(outcome, dry);
       const seen = dryRunRecipients(outcome.output);
       if (seen) {
@@ -311,6 +312,7 @@ export class ReviewService {
       draftRevision: draft.revision,
       argv,
       stdin,
+      cwd,
       file,
       sha256: crypto.createHash('sha256').update(message).digest('hex'),
       date,
@@ -343,7 +345,7 @@ export class ReviewService {
     if (draft.revision !== p.draftRevision) {
       throw new BadRequest(`Draft ${p.draftId} changed after the preview.`, 'Preview the send again and check the new version.');
     }
-    const outcome = await runCommand(p.argv, p.stdin ? fs.readFileSync(p.file) : null, { signal });
+    const outcome = await runCommand(p.argv, p.stdin ? fs.readFileSync(p.file) : null, { signal, cwd: p.cwd });
     failIfNonZero(outcome, p.argv);
     const sent = await ws.exclusive(() => drafts.markSent(p.draftId, { at: new Date().toISOString(), command: p.argv, exitCode: outcome.exitCode }, p.date));
     return { draft: sent, exitCode: outcome.exitCode, output: outcome.output };

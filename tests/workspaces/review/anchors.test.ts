@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { analyseSeries, makeAnchor, resolveAnnotations, type AnalysedSeries } from '../../../workspaces/review/anchors.js';
 import { composeReply } from '../../../workspaces/review/compose.js';
 import { loadReviewSeries } from '../../../workspaces/review/series-source.js';
-import type { Annotation, AnnotationTargetInput, ResolvedAnnotation } from '../../../workspaces/review/types.js';
+import type { Annotation, AnnotationTargetInput, ReplyTargetMessage, ResolvedAnnotation, ReviewSeries } from '../../../workspaces/review/types.js';
 import { generateSeries, ME, type GeneratedSeries } from './series-fixture.js';
 
 let tmp: string;
@@ -137,5 +137,29 @@ describe('anchors', () => {
     expect(reply.unplaced[0].reason).toMatch(/^outdated: /);
     expect(reply.body).toContain('> +\t/* tss.sp2 is scratch space: the user RSP stays there until pt_regs is built. */\n\nhunk A: the user RSP\n');
     expect(reply.body).not.toContain('SYSRET wants RCX');
+  });
+});
+
+describe('a patch split in the next version', () => {
+  const msg = (subject: string, body: string): ReplyTargetMessage => ({
+    messageId: `${subject.length}.${body.length}@x`, from: { name: 'A', email: 'a@x' }, to: [], cc: [], replyTo: [], subject, date: null, dateText: null, inReplyTo: null, references: [], body,
+  });
+  const diff = (file: string, minus: string, plus: string) => `diff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n@@ -1,3 +1,3 @@\n a\n-${minus}\n+${plus}\n c\n`;
+  const series = (version: number, patches: [string, string][]): ReviewSeries => ({
+    version, title: 't', total: patches.length, cover: null,
+    patches: patches.map(([subject, body], i) => ({ index: i + 1, message: msg(subject, body) })),
+  });
+
+  it('finds an unchanged hunk in the patch it moved to', async () => {
+    const v1s = await analyseSeries(series(1, [['[PATCH 1/1] x86/entry: two things', `Both.\n---\n${diff('x.c', 'b', 'B')}${diff('y.c', 'q', 'Q')}`]]));
+    const v2s = await analyseSeries(series(2, [
+      ['[PATCH v2 1/2] x86/entry: two things', `Only x now.\n---\n${diff('x.c', 'b', 'BB')}`],
+      ['[PATCH v2 2/2] x86/entry: the y part', `Split out.\n---\n${diff('y.c', 'q', 'Q')}`],
+    ]));
+    const onY = annotate(v1s, { kind: 'diff', patch: 1, file: 'y.c', line: 2 }, 'about Q');
+    const onX = annotate(v1s, { kind: 'diff', patch: 1, file: 'x.c', line: 2 }, 'about B');
+    const [y, x] = resolveAnnotations(v2s, [onY, onX]);
+    expect(y).toMatchObject({ status: 'carried-over', location: { kind: 'diff', patch: 2, file: 'y.c', line: 2 } });
+    expect(x.status).toBe('outdated');
   });
 });
