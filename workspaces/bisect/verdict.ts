@@ -12,11 +12,18 @@ function statusOf(step: StepRecord, check: string): CheckStatus | undefined {
   return step.results.find((r) => r.check === check)?.status;
 }
 
-/** Every check name seen in the walk, in first-seen order. */
+const COLUMN_ORDER = ['applies', 'style', 'builds', 'emulator:', 'boot', 'selftest:'];
+
+function rank(check: string): number {
+  const i = COLUMN_ORDER.findIndex((c) => (c.endsWith(':') ? check.startsWith(c) : check === c));
+  return i < 0 ? COLUMN_ORDER.length : i;
+}
+
+/** Every check name seen in the walk, in matrix order: the pipeline's order, then first seen. */
 export function checkNames(steps: StepRecord[]): string[] {
   const names: string[] = [];
   for (const s of steps) for (const r of s.results) if (!names.includes(r.check)) names.push(r.check);
-  return names;
+  return names.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
 }
 
 export interface Breakage {

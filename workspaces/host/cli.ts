@@ -3,13 +3,14 @@ import { formatHelp, parseArgs, UsageError, type CommandIO, type CommandSpec } f
 import { serveCommand } from './cli/serve.js';
 import { openCommand } from './cli/open.js';
 import { buildCommand } from './cli/build.js';
+import { walkCommand, bisectCommand } from './cli/walk.js';
 import { applyCommand } from './cli/apply.js';
 import { replyCommand } from './cli/reply.js';
 import { ReviewError } from '../errors.js';
 import { packageVersion } from './host.js';
 
 /** Every subcommand; issues add theirs here. */
-export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand];
+export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand, walkCommand, bisectCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -10,6 +10,7 @@ import { HostLog } from './log.js';
 import { appRoot, defaultDataDir } from './paths.js';
 import { registerSystemMethods } from './methods/system.js';
 import { registerWorkspaceMethods } from './methods/workspace.js';
+import { registerWalkMethods } from './methods/walk.js';
 import { WorkspaceStore } from '../store/workspace.js';
 import { registerTreeMethods } from './methods/tree.js';
 import { registerSeriesMethods } from './methods/series.js';
@@ -75,6 +76,7 @@ export class Host {
     this.workspaces = new WorkspaceStore(this.dataDir);
     registerSystemMethods(this);
     registerWorkspaceMethods(this);
+    registerWalkMethods(this);
     registerTreeMethods(this);
     registerSeriesMethods(this);
     registerReviewMethods(this);

@@ -1,0 +1,125 @@
+// The walk over real git, make and gcc on a small tree the test generates: a patch that breaks the
+// build and a later one that fixes it, the cache on a second walk, bisect, and the CLI.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
+import { TreeService } from '../../../workspaces/tree/service.js';
+import { applyMail } from '../../../workspaces/tree/from-series.js';
+import { WalkService } from '../../../workspaces/bisect/service.js';
+import { runCli } from '../../../workspaces/host/cli.js';
+
+let tmp: string;
+let repo: string;
+let mbox: string;
+let store: WorkspaceStore;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=A U Thor', '-c', 'user.email=author@example.org', ...args], { cwd, encoding: 'utf8' });
+}
+
+// A tiny tree that builds like Kbuild: out of tree with O=, CC honoured, a vmlinux at the end.
+const MAKEFILE = `O ?= .
+CC ?= gcc
+all: $(O)/vmlinux
+$(O)/vmlinux: entry.c
+\t@echo "  CC      entry.o"
+\t@$(CC) -O1 -Wall -c -o $(O)/entry.o entry.c
+\t@echo "  LD      vmlinux"
+\t@$(CC) -o $@ $(O)/entry.o
+tinyconfig:
+\t@mkdir -p $(O) && printf 'CONFIG_64BIT=y\\n' > $(O)/.config
+olddefconfig:
+\t@test -f $(O)/.config
+.PHONY: all tinyconfig olddefconfig
+`;
+
+function commit(file: string, text: string, subject: string): void {
+  fs.writeFileSync(path.join(repo, file), text);
+  git(repo, 'add', file);
+  git(repo, 'commit', '-q', '-m', `${subject}\n\nThe reason for the change.\n\nSigned-off-by: A U Thor <author@example.org>`);
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-walk-'));
+  process.env.ENTRYBENCH_CACHE = path.join(tmp, 'cache');
+  repo = path.join(tmp, 'linux');
+  fs.mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'master');
+  fs.writeFileSync(path.join(repo, 'Makefile'), MAKEFILE);
+  fs.writeFileSync(path.join(repo, 'entry.c'), 'int main(void) { return 0; }\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'base');
+  commit('entry.c', '/* entry */\nint main(void) { return 0; }\n', 'x86/entry: Add a comment');
+  commit('entry.c', '/* entry */\nint main(void) { return 0 }\n', 'x86/entry: Drop a semicolon');
+  commit('entry.c', '/* entry */\nint main(void) { return 1 - 1; }\n', 'x86/entry: Compute the return value');
+  commit('entry.c', '/* entry code */\nint main(void) { return 1 - 1; }\n', 'x86/entry: Reword the comment');
+  const out = path.join(tmp, 'series');
+  git(repo, 'format-patch', '-q', '--cover-letter', '--thread', '-o', out, 'HEAD~4');
+  mbox = path.join(tmp, 'series.mbox');
+  fs.writeFileSync(mbox, fs.readdirSync(out).sort().map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join(''));
+  git(repo, 'reset', '-q', '--hard', 'HEAD~4');
+  store = new WorkspaceStore(path.join(tmp, 'data'));
+});
+
+afterAll(() => {
+  delete process.env.ENTRYBENCH_CACHE;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('walk', () => {
+  let workspace: string;
+
+  it('finds the step that breaks the build and the step that fixes it again', async () => {
+    const applied = await applyMail(new TreeService(store), store, { tree: repo, files: [mbox] });
+    workspace = applied.workspace;
+    const progress: string[] = [];
+    const report = await new WalkService(store, () => []).walk({ workspace, onProgress: (p) => progress.push(`${p.step}:${p.phase}`) });
+    const builds = report.steps.map((s) => s.results.find((r) => r.check === 'builds')?.status);
+    expect(builds).toEqual(['pass', 'pass', 'fail', 'pass', 'pass']);
+    expect(report.firstBad).toBe(2);
+    expect(report.fixedAt).toBe(3);
+    expect(report.patterns).toEqual(['builds: breaks at 02/04, fixed again at 03/04']);
+    const failed = report.steps[2].results.find((r) => r.check === 'builds')!;
+    expect(failed.summary).toMatch(/^The kernel build failed at entry\.c:2: expected ['‘];['’] before/);
+    expect(failed.relative).toBe('regressed');
+    expect(report.steps.every((s) => !s.cached)).toBe(true);
+    expect(progress).toContain('2:build');
+    // The worktree is back on the review branch afterwards.
+    expect(git(applied.worktree, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe(applied.branch);
+  }, 120_000);
+
+  it('serves a second walk from the cache', async () => {
+    const report = await new WalkService(store, () => []).walk({ workspace });
+    expect(report.steps.map((s) => s.cached)).toEqual([true, true, true, true, true]);
+    expect(report.firstBad).toBe(2);
+  }, 60_000);
+
+  it('bisects builds to the first bad step without building what the cache knows', async () => {
+    const r = await new WalkService(store, () => []).bisect({ workspace, check: 'builds' });
+    // The tip builds, so a bisect on builds finds nothing: the walk is what shows the break.
+    expect(r.firstBad).toBeNull();
+    expect(r.note).toContain('a walk shows breaks that a later patch fixes again');
+    expect(r.stepsBuilt).toBe(0);
+  }, 60_000);
+
+  it('prints the matrix and the one-line verdict from the CLI, and the documented JSON', async () => {
+    let out = '';
+    const io = { out: (t: string) => void (out += t), err: () => {}, stdin: async () => Buffer.alloc(0) };
+    expect(await runCli(['walk', '--data', path.join(tmp, 'data'), '--workspace', workspace], io)).toBe(0);
+    expect(out).toMatch(/^step\s+applies\s+style\s+builds/m);
+    expect(out).toContain('first bad: x86/entry: Drop a semicolon -- builds: The kernel build failed at entry.c:2');
+    expect(out).toContain('fixed again at 03/04: x86/entry: Compute the return value');
+    expect(out).toMatch(/^02\/04 {2}ok +- +BAD +x86\/entry: Drop a semicolon$/m);
+    out = '';
+    expect(await runCli(['walk', '--json', '--data', path.join(tmp, 'data'), '--tree', repo, mbox], io)).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.firstBad).toBe(2);
+    expect(json.fixedAt).toBe(3);
+    expect(json.steps[2]).toMatchObject({ index: 2, applies: true, builds: false, emulator: { pass: 0, fail: 0, failed: [] }, boot: null });
+    expect(json.base).toMatch(/^[0-9a-f]{40}$/);
+    expect(json.config).toBe('entry-compat');
+  }, 60_000);
+});
