@@ -35,3 +35,10 @@ export function configEnabled(config: KernelConfig, name: string): boolean {
   const v = config.get(name.startsWith('CONFIG_') ? name : `CONFIG_${name}`);
   return v === 'y' || v === 'm';
 }
+
+/** `#define __NR_name N` lines of the build's generated uapi unistd_64.h / unistd_32.h. */
+export function parseUnistd(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^#define\s+__NR_(\w+)\s+(\d+)\s*$/gm)) out.set(m[1], Number(m[2]));
+  return out;
+}

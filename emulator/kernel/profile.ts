@@ -27,6 +27,8 @@ export interface KernelProfile {
   };
   /** Start of the boot CPU's per-CPU area in the image (GS base before setup_per_cpu_areas). */
   percpuLoad: string;
+  /** cpumasks boot_cpu_init() sets bit 0 of (the boot CPU is possible, present, online, active). */
+  cpuMasks: string[];
   /** The task that is `current`. */
   task: string;
   /** The pid of `current` and the namespace that struct pid names, to give getpid() a value. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseElf, stringAt, type ElfFile } from './elf.js';
 import { KernelImageError, ProfileMismatch } from './errors.js';
 import { SymbolTable, type SystemMapCheck } from './symbols.js';
-import { configEnabled, parseAsmOffsets, parseKernelConfig, type AsmOffset, type KernelConfig } from './build-files.js';
+import { configEnabled, parseAsmOffsets, parseKernelConfig, parseUnistd, type AsmOffset, type KernelConfig } from './build-files.js';
 import { decodeBugTable, decodeExceptionTable, exceptionTableSorted, SiteIndex, type BugSite, type ExceptionFixup } from './tables.js';
 
 /** Byte offsets of struct pt_regs slots (x86_64), by register name. */
@@ -123,6 +123,8 @@ export class KernelImage {
     readonly systemMap: SystemMapCheck | null,
     /** "Linux version 6.12.x ..." from linux_banner, or null. */
     readonly banner: string | null,
+    /** System call numbers of the build's uapi headers, 64-bit and i386 (empty when absent). */
+    readonly syscalls: { 64: Map<string, number>; 32: Map<string, number> },
   ) {
     this.bugSites = new SiteIndex(bugTable, (b) => b.address);
     this.fixups = new SiteIndex(exceptionTable, (e) => e.insn);
@@ -175,7 +177,11 @@ export class KernelImage {
     }
     const bannerSym = symbols.find('linux_banner');
     const banner = bannerSym ? (stringAt(elf, bannerSym.address, 512)?.trim() ?? null) : null;
-    return new KernelImage(dir, elf, symbols, config, asmOffsets, ptRegs, bugTable, exceptionTable, systemMap, banner);
+    const unistd = (bits: 64 | 32) => {
+      const f = path.join(dir, 'arch/x86/include/generated/uapi/asm', `unistd_${bits}.h`);
+      return fs.existsSync(f) ? parseUnistd(fs.readFileSync(f, 'utf8')) : new Map<string, number>();
+    };
+    return new KernelImage(dir, elf, symbols, config, asmOffsets, ptRegs, bugTable, exceptionTable, systemMap, banner, { 64: unistd(64), 32: unistd(32) });
   }
 
   configured(option: string): boolean {

@@ -31,6 +31,7 @@ export const linux612: KernelProfile = {
     irqStack: 'irq_stack_backing_store',
   },
   percpuLoad: '__per_cpu_load',
+  cpuMasks: ['__cpu_possible_mask', '__cpu_present_mask', '__cpu_online_mask', '__cpu_active_mask'],
   task: 'init_task',
   pid: { structPid: 'init_struct_pid', pidNamespace: 'init_pid_ns' },
   initStackTop: '__top_init_kernel_stack',
