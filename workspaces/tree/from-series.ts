@@ -1,6 +1,6 @@
 // From mail files to an applied review: the series assembly (workspaces/series) reads the mail, this
 // turns the chosen series into the engine's input, and the workspace keeps the mail byte for byte.
-import type { ApplyResult } from '../host/api/tree.js';
+import type { ApplyResult, TreeMethods } from '../host/api/tree.js';
 import { BadRequest, NotFound } from '../errors.js';
 import { loadMail, renderPatchForGitAm, type MailLoad, type Series, type SeriesPart } from '../series/index.js';
 import type { Workspace, WorkspaceStore } from '../store/workspace.js';
@@ -66,18 +66,11 @@ function listHint(load: MailLoad): string {
   return `Choose one with --series N: ${names.join('; ')}.`;
 }
 
-export interface ApplyMailRequest {
-  tree: string;
-  /** Mail files to copy into a new workspace, or an existing workspace to take the mail from. */
-  files?: string[];
-  workspace?: string;
-  series?: number;
-  base?: string;
-  init?: boolean;
-  continuePastConflicts?: boolean;
+/** The host method's arguments (mail as files or a workspace id), plus cancellation and progress. */
+export type ApplyMailRequest = TreeMethods['tree.apply']['params'] & {
   signal?: AbortSignal;
   progress?: (p: TreeProgress) => void;
-}
+};
 
 /** Read the mail, pick the series and apply it. A workspace made by this call goes again if the apply fails. */
 export async function applyMail(service: TreeService, store: WorkspaceStore, req: ApplyMailRequest): Promise<ApplyResult> {

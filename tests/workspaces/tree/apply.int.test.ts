@@ -41,6 +41,14 @@ function topic(from: string, build: () => void): string {
   return `${from}..${tip}`;
 }
 
+/** The smallest series: one patch to common.c. */
+function onePatch(): string {
+  return topic(base, () => {
+    editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
+    commitAll(repo, 'x86/entry: once');
+  });
+}
+
 beforeEach(() => {
   before = null;
   repo = makeRepo();
@@ -338,10 +346,7 @@ describe('safety', () => {
   });
 
   it('refuses a data directory inside the tree, where the worktree would show up as files', async () => {
-    const range = topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    });
+    const range = onePatch();
     const insideStore = new WorkspaceStore(path.join(repo, '.data'));
     const series = seriesFromCommits(repo, range);
     const err = await new TreeService(insideStore).apply({ workspace: workspaceFor(insideStore, series), series, tree: repo }).catch((e: unknown) => e);
@@ -350,10 +355,7 @@ describe('safety', () => {
   });
 
   it('never reuses a review branch that exists', async () => {
-    const range = topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    });
+    const range = onePatch();
     const first = await apply(seriesFromCommits(repo, range));
     const err = await service.apply({ workspace: workspaceFor(store, seriesFromCommits(repo, range)), series: seriesFromCommits(repo, range), tree: repo }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReviewExists);
@@ -361,10 +363,7 @@ describe('safety', () => {
   });
 
   it('leaves nothing behind when the apply is cancelled half-way', async () => {
-    const range = topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    });
+    const range = onePatch();
     const series = seriesFromCommits(repo, range);
     const ws = workspaceFor(store, series);
     const ctl = new AbortController();
@@ -380,10 +379,7 @@ describe('safety', () => {
   });
 
   it('serializes two applies on one workspace', async () => {
-    const range = topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    });
+    const range = onePatch();
     const a = seriesFromCommits(repo, range, { slug: 'first' });
     const b = seriesFromCommits(repo, range, { slug: 'second' });
     const ws = workspaceFor(store, a);
@@ -407,10 +403,7 @@ describe('the reviewer\'s repository', () => {
     for (const hook of ['post-checkout', 'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'post-commit', 'pre-commit']) {
       write(repo, `.git/hooks/${hook}`, `#!/bin/sh\necho ${hook} >> ${marker}\n`, 0o755);
     }
-    const range = topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    });
+    const range = onePatch();
     fs.rmSync(marker, { force: true });
     const result = await apply(seriesFromCommits(repo, range));
     expect(result.summary.applied).toBe(1);
@@ -418,10 +411,7 @@ describe('the reviewer\'s repository', () => {
   });
 
   it('lists an apply a crash interrupted, and removes what it left', async () => {
-    const series = seriesFromCommits(repo, topic(base, () => {
-      editLine(repo, 'arch/x86/entry/common.c', 3, 'x');
-      commitAll(repo, 'x86/entry: once');
-    }));
+    const series = seriesFromCommits(repo, onePatch());
     const ws = workspaceFor(store, series);
     const worktree = path.join(ws.dir, 'worktrees', 'x86-entry-test-v1');
     before = snapshotCheckout(repo);
