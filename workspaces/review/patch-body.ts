@@ -97,7 +97,7 @@ export function parsePatchBody(body: string): PatchBody {
   // The commit message ends at the "---" before the diffstat, or where the diff starts.
   let messageEnd = diffStart;
   for (let i = 0; i < diffStart; i++) {
-    if (lines[i] === '---') {
+    if (/^---[ \t\r]*$/.test(lines[i])) {
       messageEnd = i;
       break;
     }
@@ -209,7 +209,7 @@ export function parsePatchBody(body: string): PatchBody {
       diffEnd = i;
     }
   }
-  for (let k = diffEnd; k < lines.length; k++) if (!roles[k]) roles[k] = { kind: 'after-diff' };
+  // Past the last hunk (the "-- " signature, base-commit lines) and anything the diff loop stopped at.
   for (let k = 0; k < lines.length; k++) if (!roles[k]) roles[k] = { kind: 'after-diff' };
   const diffText = diffStart < diffEnd ? lines.slice(diffStart, diffEnd).join('\n') + '\n' : '';
   return { lines, roles, messageLines, files, diffText };
