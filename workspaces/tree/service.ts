@@ -114,6 +114,11 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
+  return real(a) === real(b);
+}
+
 function kernelVersion(tree: string): string | null {
   try {
     const mk = fs.readFileSync(path.join(tree, 'Makefile'), 'utf8').slice(0, 2000);
@@ -184,14 +189,15 @@ export class TreeService {
 
     const record: ReviewRecord = { state: 'applying', tree: repo, branch, worktree, startedAt: new Date().toISOString(), result: null };
     this.saveRecord(req.workspace, record);
+    // From here on the worktree may exist, even half made (a cancelled checkout): rollback looks.
     let created = false;
     try {
       say({ phase: 'worktree', message: `creating ${branch} at ${base.commit.slice(0, 12)} in ${worktree}` });
       fs.mkdirSync(path.dirname(worktree), { recursive: true });
       const worktreeStart = Date.now();
       timings.prepareMs = worktreeStart - started - timings.initMs;
-      await repoMutex.run(repo, () => addWorktree(repo, worktree, branch, base.commit, signal));
       created = true;
+      await repoMutex.run(repo, () => addWorktree(repo, worktree, branch, base.commit, signal));
       const applyStart = Date.now();
       timings.worktreeMs = applyStart - worktreeStart;
       const result = await this.applyPatches(req, { repo, worktree, branch, base, initialized, guarded });
@@ -424,9 +430,15 @@ export class TreeService {
     return { conflicts, note: said.length > 0 ? [...new Set(said)].join('; ') : null };
   }
 
+  /**
+   * Take away a review's worktree and branch. The branch goes only if no other worktree has it
+   * checked out: a second apply of the same series that lost the race must not delete the first's.
+   */
   private async rollback(repo: string, worktree: string, branch: string, created: boolean): Promise<void> {
     if (!created) return;
     await repoMutex.run(repo, async () => {
+      const holder = (await listWorktrees(repo).catch(() => [])).find((w) => w.branch === branch);
+      if (holder && !samePath(holder.path, worktree)) return;
       if (fs.existsSync(worktree)) {
         await amAbort(worktree).catch(() => {});
         await removeWorktree(repo, worktree).catch(() => {});

@@ -362,6 +362,18 @@ describe('safety', () => {
     expect(git(repo, 'rev-parse', first.branch).trim()).toBe(first.head);
   });
 
+  it('keeps the winner when two workspaces race to apply the same series version', async () => {
+    const series = seriesFromCommits(repo, onePatch());
+    before = snapshotCheckout(repo);
+    const outcomes = await Promise.allSettled([0, 1].map(() => service.apply({ workspace: workspaceFor(store, series), series, tree: repo })));
+    const won = outcomes.filter((o): o is PromiseFulfilledResult<ApplyResult> => o.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const winner = won[0].value;
+    expect(git(repo, 'rev-parse', winner.branch).trim()).toBe(winner.head);
+    expect(fs.existsSync(winner.worktree)).toBe(true);
+    expect(git(winner.worktree, 'status', '--porcelain')).toBe('');
+  });
+
   it('leaves nothing behind when the apply is cancelled half-way', async () => {
     const range = onePatch();
     const series = seriesFromCommits(repo, range);
