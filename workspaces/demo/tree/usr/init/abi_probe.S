@@ -2,7 +2,8 @@
 /*
  * The syscall ABI probes: load every general register from probe->in, execute SYSCALL, and store
  * every register as it came back into probe->out. After SYSCALL no register is trusted, the stack
- * pointer included: the probe is found again through RIP-relative variables.
+ * pointer included: the probe is found again through RIP-relative variables. And robust_syscall(),
+ * the wrapper everything else uses.
  */
 #include <asm/unistd_64.h>
 
@@ -87,6 +88,37 @@ scratch_rsp:	.quad 0
 	popq	%rbx
 	ret
 .endm
+
+/*
+ * long robust_syscall(long nr, long a0, long a1, long a2, long a3, long a4)
+ *
+ * A plain C function around SYSCALL: arguments moved from the C convention to the syscall one,
+ * and the callee-saved registers restored from the stack afterwards whatever the kernel did.
+ */
+	.globl robust_syscall
+	.type robust_syscall, @function
+robust_syscall:
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rdi, %rax
+	movq	%rsi, %rdi
+	movq	%rdx, %rsi
+	movq	%rcx, %rdx
+	movq	%r8, %r10
+	movq	%r9, %r8
+	syscall
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	ret
+	.size robust_syscall, . - robust_syscall
 
 /* void abi_probe_syscall(struct abi_probe *probe) */
 	.globl abi_probe_syscall

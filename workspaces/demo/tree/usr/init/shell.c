@@ -91,6 +91,8 @@ void shell(int tap_fd)
 	char line[256];
 	char *argv[MAX_ARGS];
 
+	int read_errors = 0;
+
 	printf("Type 'help' for commands.\n");
 	for (;;) {
 		long n;
@@ -99,9 +101,15 @@ void shell(int tap_fd)
 		printf("/ # ");
 		n = sys_read(0, line, sizeof(line) - 1);
 		if (n < 0) {
-			printf("read: error %ld\n", n);
+			printf("sh: read: error %ld\n", n);
+			/* A kernel that cannot read the console would have us print forever. */
+			if (++read_errors == 10) {
+				printf("sh: the console keeps failing; powering off\n");
+				power_off();
+			}
 			continue;
 		}
+		read_errors = 0;
 		if (n == 0) {
 			/* ^D: init has nowhere to exit to. */
 			printf("\n(init cannot exit: use poweroff)\n");
