@@ -10,6 +10,7 @@
 export type * from './api/system.js';
 export type * from './api/series.js';
 export type * from './api/tree.js';
+export type * from './api/tree-file.js';
 export type * from './api/check.js';
 export type * from './api/walk.js';
 export type * from './api/guest.js';
@@ -19,6 +20,7 @@ export type * from './api/workspace.js';
 import type { SystemMethods, SystemEvents } from './api/system.js';
 import type { SeriesMethods, SeriesEvents } from './api/series.js';
 import type { TreeMethods } from './api/tree.js';
+import type { TreeFileMethods } from './api/tree-file.js';
 import type { CheckMethods } from './api/check.js';
 import type { WalkMethods, WalkEvents } from './api/walk.js';
 import type { GuestMethods, GuestEvents } from './api/guest.js';
@@ -35,6 +37,7 @@ export interface HostMethods
   extends SystemMethods,
     SeriesMethods,
     TreeMethods,
+    TreeFileMethods,
     CheckMethods,
     WalkMethods,
     GuestMethods,

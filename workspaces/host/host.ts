@@ -13,6 +13,7 @@ import { registerWorkspaceMethods } from './methods/workspace.js';
 import { registerWalkMethods } from './methods/walk.js';
 import { WorkspaceStore } from '../store/workspace.js';
 import { registerTreeMethods } from './methods/tree.js';
+import { registerTreeFileMethods } from './methods/tree-file.js';
 import { registerSeriesMethods } from './methods/series.js';
 import { registerReviewMethods } from './methods/review.js';
 
@@ -78,6 +79,7 @@ export class Host {
     registerWorkspaceMethods(this);
     registerWalkMethods(this);
     registerTreeMethods(this);
+    registerTreeFileMethods(this);
     registerSeriesMethods(this);
     registerReviewMethods(this);
   }
