@@ -1,9 +1,9 @@
 // Bit instructions: bt/bts/btr/btc (register and memory bit strings), bsf/bsr, tzcnt/lzcnt/popcnt,
 // bswap, and the BMI1/BMI2 integer ones (andn bextr blsi blsmsk blsr bzhi pdep pext).
 import type { Cpu } from '../cpu/state.js';
-import { getArithFlags, setArithFlags, setCF } from '../cpu/flags.js';
+import { PARITY, getArithFlags, setArithFlags, setCF } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
-import { CF, SF, ZF } from '../cpu/registers.js';
+import { CF, PF, SF, ZF } from '../cpu/registers.js';
 import { ea, eaPlus, getReg, readMem, setReg, writeMem } from './operands.js';
 
 export const BT = 0, BTS = 1, BTR = 2, BTC = 3;
@@ -86,27 +86,26 @@ function countFlags(c: Cpu, zf: boolean, cf: boolean): void {
   setArithFlags(c, (zf ? ZF : 0) | (cf ? CF : 0));
 }
 
-/** bsf (aux 0) / bsr (aux 1): zero source sets ZF and leaves the destination unchanged. */
+/**
+ * bsf (aux 0) / bsr (aux 1): a zero source sets ZF and leaves the destination unchanged. The other
+ * flags are undefined; this CPU sets them as a logic operation would on the index (PF = its parity,
+ * the rest clear) or, for a zero source, on zero (ZF = PF = 1).
+ */
 export function bsfBsr(c: Cpu, r: Rec): Rec {
   const size = r.size;
   const lo = source(c, r, size);
   const hi = size === 8 ? c.tHi : 0;
   const v = size === 1 ? lo & 0xff : size === 2 ? lo & 0xffff : lo;
   if (v === 0 && hi === 0) {
-    setArithFlags(c, getArithFlags(c) | ZF);
+    setArithFlags(c, ZF | PF);
     return r.next;
   }
   let idx: number;
   if (r.aux === 0) idx = v !== 0 ? ctz32(v) : 32 + ctz32(hi);
   else idx = hi !== 0 ? 63 - Math.clz32(hi) : 31 - Math.clz32(v);
-  bitScanFlags(c);
+  setArithFlags(c, PARITY[idx] ? PF : 0);
   setReg(c, r.r0, size, idx, 0);
   return r.next;
-}
-
-/** Flags after a bsf/bsr with a non-zero source: ZF = 0; the undefined ones follow the host (README). */
-function bitScanFlags(c: Cpu): void {
-  setArithFlags(c, getArithFlags(c) & ~ZF);
 }
 
 /** tzcnt (aux 0) / lzcnt (aux 1). */

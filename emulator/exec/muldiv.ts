@@ -1,11 +1,12 @@
 // Multiplication and division: mul, imul (one, two and three operands), div, idiv with #DE.
+// Division leaves every flag unchanged on this CPU (the SDM says undefined).
 // Products are computed exactly on 16-bit limbs; only 32/64-bit division uses BigInt (rare, and
 // slow on hardware too).
 import type { Cpu } from '../cpu/state.js';
 import { CpuException, DE } from '../cpu/fault.js';
-import { flagsResult, flagsResult64 } from '../cpu/flags.js';
+import { PARITY, setArithFlags } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
-import { RAX, RDX } from '../cpu/registers.js';
+import { CF, OF, PF, RAX, RDX, SF } from '../cpu/registers.js';
 import { ea, getReg, readMem, setReg } from './operands.js';
 
 // Results of the limb multiplications.
@@ -74,11 +75,13 @@ function sx(v: number, size: number): number {
   return size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0;
 }
 
-/** Flags after a multiply: CF = OF = overflow; SF/ZF/PF from the low result as hardware does. */
+/**
+ * Flags after a multiply: CF = OF = overflow. SF, ZF, AF, PF are undefined; this CPU sets SF and PF
+ * from the low half of the result and clears ZF and AF (measured by the differential tests).
+ */
 function mulFlags(c: Cpu, lo: number, hi: number, size: number, overflow: boolean): void {
-  const o = overflow ? 1 : 0;
-  if (size === 8) flagsResult64(c, lo, hi, o, o, 0);
-  else flagsResult(c, lo, size * 8, o, o, 0);
+  const sign = size === 8 ? hi >>> 31 : (lo >>> (size * 8 - 1)) & 1;
+  setArithFlags(c, (overflow ? CF | OF : 0) | (PARITY[lo & 0xff] ? PF : 0) | (sign ? SF : 0));
 }
 
 function source(c: Cpu, r: Rec, size: number): number {

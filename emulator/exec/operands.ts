@@ -23,7 +23,8 @@ export function ea(c: Cpu, r: Rec): void {
     const sh = r.mShift;
     const xl = c.lo[x];
     const xh = sh === 0 ? c.hi[x] : (c.hi[x] << sh) | (xl >>> (32 - sh));
-    let s = (xl >>> 0) * (1 << sh) + r.mDisp;
+    // Low half of index << scale; the bits shifted out are already in xh.
+    let s = ((xl << sh) >>> 0) + r.mDisp;
     hi = xh;
     if (kind === MEM_BASE_INDEX) {
       const b = r.mBase;

@@ -1,6 +1,8 @@
 // Shifts and rotates: shl/sal shr sar rol ror rcl rcr (by 1, imm8, CL), shld/shrd, and the BMI2
 // flagless forms shlx/shrx/sarx/rorx. Flags the SDM leaves undefined follow this machine's CPU as
-// measured by the differential tests (see emulator/README.md, "Undefined flags").
+// measured by the differential tests (see emulator/README.md, "Undefined flags"): OF is the value a
+// 1-bit step on the original operand gives, whatever the count; shifts clear AF, rotates keep it;
+// RCL/RCR whose count is a multiple of width + 1 change nothing.
 import type { Cpu } from '../cpu/state.js';
 import { flagsResult, flagsResult64, getCF } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
@@ -56,12 +58,22 @@ function bit64(lo: number, hi: number, i: number): number {
   return i < 32 ? (lo >>> i) & 1 : (hi >>> (i - 32)) & 1;
 }
 
-/** The shift/rotate core. count is already masked to 5 or 6 bits; returns the result (tHi for 64). */
-export function shiftOp(c: Cpu, kind: number, size: number, a: number, ah: number, count: number): number {
+/**
+ * The shift/rotate core. count is already masked to 5 or 6 bits; returns the result (tHi for 64).
+ * byImmediate: ROL/ROR by an imm8 count above 1 leave OF unchanged on this CPU (by CL they do not).
+ */
+export function shiftOp(c: Cpu, kind: number, size: number, a: number, ah: number, count: number, byImmediate = false): number {
   if (count === 0) {
     c.tHi = ah;
     return a;
   }
+  const ofBefore = ((c.fAux >>> 31) ^ (c.fAux >>> 30)) & 1;
+  const res = shiftCore(c, kind, size, a, ah, count);
+  if (byImmediate && count > 1 && (kind === SH_ROL || kind === SH_ROR)) setRotateFlags(c, c.fAux >>> 31, ofBefore);
+  return res;
+}
+
+function shiftCore(c: Cpu, kind: number, size: number, a: number, ah: number, count: number): number {
   if (size === 8) return shift64(c, kind, a, ah, count);
   const bits = size * 8;
   const m = size === 4 ? -1 : (1 << bits) - 1;
@@ -70,19 +82,19 @@ export function shiftOp(c: Cpu, kind: number, size: number, a: number, ah: numbe
   let r: number;
   let cf: number;
   let of: number;
+  const top = (a >>> msb) & 1;
+  const next = (a >>> (msb - 1)) & 1;
   switch (kind) {
     case SH_SHL:
     case SH_SAL:
       r = count < 32 ? (a << count) & m : 0;
       cf = count <= bits ? (a >>> (bits - count)) & 1 : 0;
-      of = ((r >>> msb) & 1) ^ cf;
-      flagsResult(c, r, bits, cf, of, 0);
+      flagsResult(c, r, bits, cf, top ^ next, 0);
       return r;
     case SH_SHR:
       r = a >>> count;
       cf = count <= bits ? (a >>> (count - 1)) & 1 : 0;
-      of = count === 1 ? (a >>> msb) & 1 : (a >>> msb) & 1;
-      flagsResult(c, r, bits, cf, of, 0);
+      flagsResult(c, r, bits, cf, top, 0);
       return r & m;
     case SH_SAR: {
       const sa = (a << (32 - bits)) >> (32 - bits);
@@ -95,21 +107,18 @@ export function shiftOp(c: Cpu, kind: number, size: number, a: number, ah: numbe
     case SH_ROL: {
       const n = count % bits;
       r = n === 0 ? a : ((a << n) | (a >>> (bits - n))) & m;
-      cf = r & 1;
-      of = ((r >>> msb) & 1) ^ cf;
-      setRotateFlags(c, cf, of);
+      setRotateFlags(c, r & 1, top ^ next);
       return r;
     }
     case SH_ROR: {
       const n = count % bits;
       r = n === 0 ? a : ((a >>> n) | (a << (bits - n))) & m;
-      cf = (r >>> msb) & 1;
-      of = cf ^ ((r >>> (msb - 1)) & 1);
-      setRotateFlags(c, cf, of);
+      setRotateFlags(c, (r >>> msb) & 1, (a & 1) ^ top);
       return r;
     }
     case SH_RCL: {
       const n = bits === 32 ? count : count % (bits + 1);
+      if (n === 0) return a;
       let v = a;
       let carry = getCF(c);
       for (let i = 0; i < n; i++) {
@@ -117,22 +126,21 @@ export function shiftOp(c: Cpu, kind: number, size: number, a: number, ah: numbe
         v = ((v << 1) | carry) & m;
         carry = out;
       }
-      of = ((v >>> msb) & 1) ^ carry;
-      setRotateFlags(c, carry, of);
+      setRotateFlags(c, carry, top ^ next);
       return v;
     }
     default: {
       // RCR
       const n = bits === 32 ? count : count % (bits + 1);
+      if (n === 0) return a;
       let v = a;
       let carry = getCF(c);
-      const of0 = ((v >>> msb) & 1) ^ carry;
+      of = top ^ carry;
       for (let i = 0; i < n; i++) {
         const out = v & 1;
         v = ((v >>> 1) | (carry << msb)) & m;
         carry = out;
       }
-      of = n === 1 ? of0 : ((v >>> msb) & 1) ^ ((v >>> (msb - 1)) & 1);
       setRotateFlags(c, carry, of);
       return v;
     }
@@ -147,20 +155,19 @@ function setRotateFlags(c: Cpu, cf: number, of: number): void {
 function shift64(c: Cpu, kind: number, a: number, ah: number, count: number): number {
   let r: number;
   let cf: number;
-  let of: number;
+  const top = (ah >>> 31) & 1;
+  const next = (ah >>> 30) & 1;
   switch (kind) {
     case SH_SHL:
     case SH_SAL:
       r = shl64(a, ah, count);
       cf = bit64(a, ah, 64 - count);
-      of = ((resHi >>> 31) & 1) ^ cf;
-      flagsResult64(c, r, resHi, cf, of, 0);
+      flagsResult64(c, r, resHi, cf, top ^ next, 0);
       break;
     case SH_SHR:
       r = shr64(a, ah, count);
       cf = bit64(a, ah, count - 1);
-      of = (ah >>> 31) & 1;
-      flagsResult64(c, r, resHi, cf, of, 0);
+      flagsResult64(c, r, resHi, cf, top, 0);
       break;
     case SH_SAR:
       r = sar64(a, ah, count);
@@ -173,9 +180,7 @@ function shift64(c: Cpu, kind: number, a: number, ah: number, count: number): nu
       const rr = shr64(a, ah, 64 - count);
       r = l | rr;
       resHi = lh | resHi;
-      cf = r & 1;
-      of = ((resHi >>> 31) & 1) ^ cf;
-      setRotateFlags(c, cf, of);
+      setRotateFlags(c, r & 1, top ^ next);
       break;
     }
     case SH_ROR: {
@@ -184,9 +189,7 @@ function shift64(c: Cpu, kind: number, a: number, ah: number, count: number): nu
       const rr = shl64(a, ah, 64 - count);
       r = l | rr;
       resHi = lh | resHi;
-      cf = (resHi >>> 31) & 1;
-      of = cf ^ ((resHi >>> 30) & 1);
-      setRotateFlags(c, cf, of);
+      setRotateFlags(c, (resHi >>> 31) & 1, (a & 1) ^ top);
       break;
     }
     case SH_RCL: {
@@ -199,12 +202,12 @@ function shift64(c: Cpu, kind: number, a: number, ah: number, count: number): nu
       }
       r = lo;
       resHi = hi;
-      setRotateFlags(c, carry, ((hi >>> 31) & 1) ^ carry);
+      setRotateFlags(c, carry, top ^ next);
       break;
     }
     default: {
       let lo = a, hi = ah, carry = getCF(c);
-      const of0 = ((hi >>> 31) & 1) ^ carry;
+      const of0 = top ^ carry;
       for (let i = 0; i < count; i++) {
         const out = lo & 1;
         lo = (lo >>> 1) | (hi << 31);
@@ -213,7 +216,7 @@ function shift64(c: Cpu, kind: number, a: number, ah: number, count: number): nu
       }
       r = lo;
       resHi = hi;
-      setRotateFlags(c, carry, count === 1 ? of0 : ((hi >>> 31) & 1) ^ ((hi >>> 30) & 1));
+      setRotateFlags(c, carry, of0);
       break;
     }
   }
@@ -231,7 +234,7 @@ export function shiftR(c: Cpu, r: Rec): Rec {
   const size = r.size;
   const count = countOf(c, r);
   const a = getReg(c, r.r0, size);
-  const res = shiftOp(c, r.aux, size, a, c.tHi, count);
+  const res = shiftOp(c, r.aux, size, a, c.tHi, count, r.r1 !== RCX);
   setReg(c, r.r0, size, res, c.tHi);
   return r.next;
 }
@@ -242,14 +245,18 @@ export function shiftM(c: Cpu, r: Rec): Rec {
   ea(c, r);
   c.mmu.probeWrite(c.eaLo, c.eaHi, size);
   const a = readMem(c, size);
-  const res = shiftOp(c, r.aux, size, a, c.tHi, count);
+  const res = shiftOp(c, r.aux, size, a, c.tHi, count, r.r1 !== RCX);
   if (count !== 0) writeMem(c, size, res, c.tHi);
   return r.next;
 }
 
 // ---- shld / shrd ------------------------------------------------------------------------------------
 
-/** Double shift: dest a (ah), source b (bh); aux 0 = shld, 1 = shrd. */
+/**
+ * Double shift: dest a (ah), source b (bh); right = shrd. As measured on this CPU: OF is the 1-bit
+ * step's, AF is cleared, and a 16-bit shift by more than 16 shifts the 48-bit concatenation
+ * dest:src:dest (what P6-family processors do).
+ */
 function doubleShift(c: Cpu, right: boolean, size: number, a: number, ah: number, b: number, bh: number, count: number): number {
   if (count === 0) {
     c.tHi = ah;
@@ -259,6 +266,7 @@ function doubleShift(c: Cpu, right: boolean, size: number, a: number, ah: number
     let r: number;
     let rh: number;
     let cf: number;
+    let of: number;
     if (!right) {
       const x = shl64(a, ah, count);
       const xh = resHi;
@@ -266,6 +274,7 @@ function doubleShift(c: Cpu, right: boolean, size: number, a: number, ah: number
       r = x | y;
       rh = xh | resHi;
       cf = bit64(a, ah, 64 - count);
+      of = ((ah >>> 31) ^ (ah >>> 30)) & 1;
     } else {
       const x = shr64(a, ah, count);
       const xh = resHi;
@@ -273,31 +282,28 @@ function doubleShift(c: Cpu, right: boolean, size: number, a: number, ah: number
       r = x | y;
       rh = xh | resHi;
       cf = bit64(a, ah, count - 1);
+      of = ((ah >>> 31) ^ b) & 1;
     }
-    const of = ((rh ^ ah) >>> 31) & 1;
     flagsResult64(c, r, rh, cf, of, 0);
     c.tHi = rh;
     return r;
   }
   const bits = size * 8;
   const m = size === 4 ? -1 : (1 << bits) - 1;
+  const msb = bits - 1;
   a &= m;
   b &= m;
   let r: number;
   let cf: number;
   if (size === 2) {
-    // 16-bit with count > 16 is undefined; hardware shifts the 32-bit concatenation (see README).
-    const wide = right ? (b << 16) | a : (a << 16) | b;
+    const x = (BigInt(a) << 32n) | (BigInt(b) << 16n) | BigInt(a);
+    const n = BigInt(count);
     if (!right) {
-      const v = count < 32 ? wide << count : 0;
-      const ext = count > 16 ? (b << 16) | a : 0;
-      r = ((v >>> 16) | (count > 16 ? ext >>> (32 - (count - 16)) : 0)) & m;
-      cf = count <= 32 ? (count <= 16 ? (a >>> (16 - count)) & 1 : (b >>> (32 - count)) & 1) : 0;
+      r = Number(((x << n) >> 32n) & 0xffffn);
+      cf = Number((x >> (48n - n)) & 1n);
     } else {
-      const v = wide >>> count;
-      const ext = count > 16 ? a << (32 - count) : 0;
-      r = (v | ext) & m;
-      cf = count <= 16 ? (a >>> (count - 1)) & 1 : (b >>> (count - 17)) & 1;
+      r = Number((x >> n) & 0xffffn);
+      cf = Number((x >> (n - 1n)) & 1n);
     }
   } else if (!right) {
     r = ((a << count) | (b >>> (bits - count))) & m;
@@ -306,7 +312,8 @@ function doubleShift(c: Cpu, right: boolean, size: number, a: number, ah: number
     r = ((a >>> count) | (b << (bits - count))) & m;
     cf = (a >>> (count - 1)) & 1;
   }
-  const of = ((r ^ a) >>> (bits - 1)) & 1;
+  const top = (a >>> msb) & 1;
+  const of = right ? top ^ (b & 1) : top ^ ((a >>> (msb - 1)) & 1);
   flagsResult(c, r, bits, cf, of, 0);
   return r;
 }

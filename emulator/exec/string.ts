@@ -127,8 +127,9 @@ function oneIteration(c: Cpu, r: Rec, kind: number, size: number, a32: boolean, 
       const [dl, dh] = readIndex(c, RDI, a32);
       linear(c, destSeg(c), dl, dh, a32);
       const b = readAt(c, size);
+      const bh = c.tHi;
       const acc = getReg(c, RAX, size);
-      if (size === 8) alu64(c, ALU_SUB, acc, c.hi[RAX], b, c.tHi);
+      if (size === 8) alu64(c, ALU_SUB, acc, c.hi[RAX], b, bh);
       else aluNarrow(c, ALU_SUB, size, acc, b);
       stepIndex(c, RDI, delta, a32);
       return;
@@ -237,6 +238,12 @@ export function stringOp(c: Cpu, r: Rec): Rec {
   if (r.rep === 0) {
     oneIteration(c, r, kind, size, a32, delta);
     return r.next;
+  }
+  if (a32) {
+    // A 32-bit address-size REP writes ECX/ESI/EDI even when ECX is 0 (their upper halves clear).
+    c.hi[RCX] = 0;
+    if (kind !== STR_STOS && kind !== STR_SCAS && kind !== STR_INS) c.hi[RSI] = 0;
+    if (kind !== STR_LODS && kind !== STR_OUTS) c.hi[RDI] = 0;
   }
   let n = countRemaining(c, a32);
   let budget = REP_SLICE;
