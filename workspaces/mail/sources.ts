@@ -75,13 +75,30 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new Cancelled('reading of the mail');
 }
 
+/** Chunks of a file. Plain files reuse one read buffer (no garbage per chunk): callers copy what they keep. */
 async function* fileChunks(file: string, chunkSize: number, gzip: boolean, read: { bytes: number }): AsyncGenerator<Uint8Array> {
+  if (!gzip) {
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      // two buffers: the next read runs while the caller works on the current chunk
+      const bufs = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+      let k = 0;
+      let pending = fh.read(bufs[0], 0, chunkSize, null);
+      for (;;) {
+        const { bytesRead } = await pending;
+        if (bytesRead === 0) return;
+        read.bytes += bytesRead;
+        const current = bufs[k];
+        k ^= 1;
+        pending = fh.read(bufs[k], 0, chunkSize, null);
+        yield current.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
   const stream = fs.createReadStream(file, { highWaterMark: chunkSize });
   stream.on('data', (c) => void (read.bytes += c.length));
-  if (!gzip) {
-    for await (const c of stream) yield c as Buffer;
-    return;
-  }
   const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
   stream.pipe(gunzip);
   stream.on('error', (err) => gunzip.destroy(err));
@@ -144,7 +161,7 @@ async function readFile(file: string, sink: Sink, diag: Diag, opts: ReadOptions,
       decompressed += chunk.length;
       if (mode === 'mbox') splitter!.push(chunk);
       else {
-        head.push(chunk as Buffer);
+        head.push(Buffer.from(chunk)); // the chunk buffer is reused by the reader
         headLen += chunk.length;
         if (mode === 'undecided') decide(false);
         if (mode === 'whole' && headLen > MAX_WHOLE_FILE) {

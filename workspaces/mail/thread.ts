@@ -9,7 +9,8 @@ export interface ThreadInput {
   inReplyTo: string | null;
   references: string[];
   subject: string;
-  date: Date | null;
+  /** A Date, or milliseconds since the epoch (the header-only index keeps numbers). */
+  date: Date | number | null;
 }
 
 interface Container {
@@ -130,7 +131,10 @@ export function buildThreads(msgs: ThreadInput[], extraParents: Map<number, numb
   roots = next;
 
   const when = (c: Container): number => {
-    if (c.message !== null) return msgs[c.message].date?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (c.message !== null) {
+      const d = msgs[c.message].date;
+      return d === null ? Number.POSITIVE_INFINITY : typeof d === 'number' ? d : d.getTime();
+    }
     let best = Number.POSITIVE_INFINITY;
     for (const ch of c.children) best = Math.min(best, when(ch));
     return best;

@@ -112,7 +112,7 @@ export function groupSeries(heads: SeriesHead[], threadOf: number[], parent: (nu
   };
   const byLoose = new Map<string, number[][]>();
   for (const l of lists) {
-    if (!loose(l)) {
+    if (!loose(l) || (heads[l[0]].subject.total ?? 1) <= 1) {
       merged.push(l);
       continue;
     }
@@ -200,37 +200,41 @@ export function groupSeries(heads: SeriesHead[], threadOf: number[], parent: (nu
   const unite = (a: number, b: number) => {
     familyOf[find(a)] = find(b);
   };
-  const titleOf = (g: SeriesGroup) => {
+  const titles = groups.map((g) => {
     const m = g.cover ?? g.parts.get(1) ?? [...g.parts.values()][0];
     return m === undefined ? '' : heads[m].subject.cleaned.toLowerCase();
-  };
-  const senderOf = (g: SeriesGroup) => {
+  });
+  const senders = groups.map((g) => {
     const m = g.cover ?? [...g.parts.values()][0];
     return m === undefined ? '' : heads[m].fromEmail.toLowerCase();
-  };
-  const subjectsOf = (g: SeriesGroup) => new Set([...g.parts.values()].map((m) => heads[m].subject.cleaned.toLowerCase()));
-  for (let a = 0; a < groups.length; a++) {
-    for (let b = a + 1; b < groups.length; b++) {
-      const ga = groups[a];
-      const gb = groups[b];
-      if (ga.version === gb.version && ga.thread !== gb.thread) {
-        // the same version twice in different threads is a resend or another series, not another version
-        if (titleOf(ga) !== titleOf(gb)) continue;
-      }
-      if (ga.thread === gb.thread) {
-        unite(a, b);
-        continue;
-      }
-      if (senderOf(ga) !== senderOf(gb)) continue;
-      if (titleOf(ga) && titleOf(ga) === titleOf(gb)) {
-        unite(a, b);
-        continue;
-      }
-      const sa = subjectsOf(ga);
-      const sb = subjectsOf(gb);
-      let common = 0;
-      for (const s of sa) if (sb.has(s)) common++;
-      if (common > 0 && common * 2 >= Math.min(sa.size, sb.size)) unite(a, b);
+  });
+  const subjects = groups.map((g) => [...new Set([...g.parts.values()].map((m) => heads[m].subject.cleaned.toLowerCase()))]);
+  // the same version twice in different threads is a resend or another series, not another version
+  const mayUnite = (a: number, b: number) => groups[a].thread === groups[b].thread || groups[a].version !== groups[b].version || titles[a] === titles[b];
+  const byThread = new Map<number, number>();
+  const byTitle = new Map<string, number>();
+  const bySubject = new Map<string, number[]>();
+  for (let k = 0; k < groups.length; k++) {
+    const th = byThread.get(groups[k].thread);
+    if (th === undefined) byThread.set(groups[k].thread, k);
+    else unite(k, th);
+    if (senders[k] && titles[k]) {
+      const key = `${senders[k]}\0${titles[k]}`;
+      const other = byTitle.get(key);
+      if (other === undefined) byTitle.set(key, k);
+      else unite(k, other);
+    }
+    // most part subjects in common with an earlier group of the same sender
+    const common = new Map<number, number>();
+    for (const subj of subjects[k]) {
+      const key = `${senders[k]}\0${subj}`;
+      const list = bySubject.get(key) ?? [];
+      for (const o of list) common.set(o, (common.get(o) ?? 0) + 1);
+      list.push(k);
+      bySubject.set(key, list);
+    }
+    for (const [o, n] of common) {
+      if (n * 2 >= Math.min(subjects[k].length, subjects[o].length) && mayUnite(k, o)) unite(k, o);
     }
   }
   const families = new Map<number, SeriesGroup[]>();

@@ -174,7 +174,7 @@ export async function indexMail(inputs: MailInput[], opts: IndexOptions = {}): P
   );
   interned.clear();
 
-  const threads = buildThreads(messages.map((m) => ({ ...m, date: m.date === null ? null : new Date(m.date) })));
+  const threads = buildThreads(messages);
   const threadOf: number[] = new Array(messages.length).fill(-1);
   threads.forEach((t, k) => {
     for (const m of t.order) threadOf[m] = k;
