@@ -20,7 +20,7 @@ const indent = (lines: string[]) => lines.map((l) => (l === '' ? '' : `  ${l}`))
 /** True when the evidence has anything to say. */
 export function hasEvidence(e: ReviewEvidence): boolean {
   return Boolean(
-    e.base || e.firstBad || e.lastGood || e.fixedBy || e.failures?.length || e.oops?.length || e.selftests?.length || e.config || e.reproduce?.length,
+    e.base || e.firstBad || e.lastGood || e.fixedBy || e.failures?.length || e.oops?.length || e.selftests?.length || e.checks?.length || e.config || e.reproduce?.length,
   );
 }
 
@@ -56,15 +56,20 @@ export function renderEvidence(e: ReviewEvidence, total: number, comments: WalkC
   if (head.length) sections.push(head);
 
   for (const f of e.failures ?? []) {
-    const lines = [`Failing check: ${f.scenario}${f.description ? ` (${f.description})` : ''}`, `  expected: ${f.expected}`, `  seen:     ${f.seen}`];
+    const both = f.expected !== undefined && f.seen !== undefined;
+    const lines = both
+      ? [`Failing check: ${f.scenario}${f.description ? ` (${f.description})` : ''}`, `  expected: ${f.expected}`, `  seen:     ${f.seen}`]
+      : [`Failing check: ${f.scenario}${f.description ? `: ${f.description}` : ''}`, ...(f.expected !== undefined ? [`  expected: ${f.expected}`] : []), ...(f.seen !== undefined ? [`  seen:     ${f.seen}`] : [])];
     if (f.details?.length) lines.push(...indent(f.details));
     lines.push(...commentLines((c) => c.scenario === f.scenario));
     sections.push(lines);
   }
   if (e.oops?.length) sections.push(['Oops:', ...indent(e.oops)]);
   if (e.selftests?.length) sections.push(['Failing selftests:', ...indent(e.selftests)]);
+  const failed = Boolean(e.firstBad || e.failures?.length || e.oops?.length || e.selftests?.length);
+  if (e.checks?.length) sections.push([`${failed ? 'Checks run on each step' : 'Every step passes'}: ${e.checks.join(', ')}`]);
   if (e.config) sections.push([`Config: ${e.config.name}`, ...indent(e.config.options ?? [])]);
-  if (e.reproduce?.length) sections.push(['To reproduce:', ...indent(e.reproduce)]);
+  if (e.reproduce?.length) sections.push([failed ? 'To reproduce:' : 'Tested with:', ...indent(e.reproduce)]);
 
   const rest = commentLines(() => true);
   if (rest.length) sections.push(rest.slice(1));

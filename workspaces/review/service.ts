@@ -12,6 +12,7 @@ import { AnnotationStore } from './annotation-store.js';
 import { composeReply } from './compose.js';
 import { DraftStore } from './draft-store.js';
 import { readIdentity, type IdentityInfo } from './identity.js';
+import { evidenceFromWalk, lastWalkReport } from './walk-evidence.js';
 import { renderMbox, renderMessage } from './message.js';
 import { formatMailDate } from './mime-headers.js';
 import { SendNotConfigured } from './errors.js';
@@ -66,6 +67,8 @@ export interface DraftOptions {
   version?: number;
   trailers?: TrailerKind[];
   evidence?: ReviewEvidence | null;
+  /** Take the evidence from the workspace's last walk when `evidence` is not given. */
+  walkEvidence?: boolean;
   comments?: EphemeralComment[];
   /** Send as someone other than git config says. */
   from?: MailAddress;
@@ -136,6 +139,15 @@ export class ReviewService {
     return this.opts.identity ? this.opts.identity(tree) : readIdentity(tree ?? undefined);
   }
 
+  /** The evidence a draft asks for: given, or from the workspace's last walk. */
+  evidenceFor(ws: Workspace, req: DraftOptions): ReviewEvidence | null {
+    if (req.evidence) return req.evidence;
+    if (!req.walkEvidence) return null;
+    const report = lastWalkReport(ws);
+    if (!report) throw new NotFound(`Workspace ${ws.id} has not been walked yet.`, 'Walk the series first (entrybench walk), or give the evidence yourself.');
+    return evidenceFromWalk(report);
+  }
+
   private async me(ws: Workspace, from?: MailAddress): Promise<IdentityInfo> {
     if (from) return { identity: { ...from, source: 'given' } as ReplyIdentity, myAddresses: [from.email.toLowerCase()] };
     return this.identity(ws);
@@ -146,7 +158,8 @@ export class ReviewService {
     const ws = this.workspace(ref);
     const s = await this.series(ws, req.version);
     const stored = this.annotationsOf(ws).load().annotations;
-    const { reply } = await draftReplyToSeries(s.series, { ...req, identity: await this.me(ws, req.from), stored });
+    const evidence = this.evidenceFor(ws, req);
+    const { reply } = await draftReplyToSeries(s.series, { ...req, evidence, identity: await this.me(ws, req.from), stored });
     return { ...reply, target: draftTarget(s.series.version, req.target) };
   }
 
@@ -208,7 +221,8 @@ export class ReviewService {
     const ws = this.workspace(ref);
     const s = await this.series(ws, req.version);
     const stored = this.annotationsOf(ws).load().annotations;
-    const { reply } = await draftReplyToSeries(s.series, { ...req, identity: await this.me(ws, req.from), stored });
+    const evidence = this.evidenceFor(ws, req);
+    const { reply } = await draftReplyToSeries(s.series, { ...req, evidence, identity: await this.me(ws, req.from), stored });
     const target = draftTarget(s.series.version, req.target);
     return ws.exclusive(() =>
       this.draftsOf(ws).create({
@@ -216,7 +230,7 @@ export class ReviewService {
         headers: reply.headers,
         body: reply.body,
         trailers: req.trailers ?? [],
-        evidence: req.evidence ?? null,
+        evidence,
         placed: reply.placed,
         unplaced: reply.unplaced,
         warnings: reply.warnings,

@@ -118,13 +118,16 @@ export interface EvidencePatch {
   commit?: string;
 }
 
-/** A scenario of the emulator check (or a boot check) that failed: what the invariant wanted and what ran. */
+/**
+ * A check that failed: an emulator scenario with what its invariant expected and what ran, or another check
+ * (builds, boot, style) with one line on what went wrong.
+ */
 export interface EvidenceFailure {
   scenario: string;
-  /** One line on what the scenario checks. */
+  /** One line: what the scenario checks, or what went wrong when there is no expected/seen. */
   description?: string;
-  expected: string;
-  seen: string;
+  expected?: string;
+  seen?: string;
   /** Extra lines (registers, trace excerpt), printed as they are. */
   details?: string[];
 }
@@ -147,6 +150,8 @@ export interface ReviewEvidence {
   oops?: string[];
   /** Failing selftest TAP lines ("not ok 3 sysret_rip ..."). */
   selftests?: string[];
+  /** The checks run on every step ("builds", "emulator:syscall-fastpath", "boot", ...). */
+  checks?: string[];
   /** The kernel config: its name ("tinyconfig + entry-min") and the options that matter. */
   config?: { name: string; options?: string[] };
   /** Commands that reproduce the failure, one per line. */
@@ -308,6 +313,8 @@ export type DraftRequest = WorkspaceRef & {
   target: { kind: 'patch'; patch: number } | { kind: 'cover' };
   trailers?: TrailerKind[];
   evidence?: ReviewEvidence;
+  /** Take the evidence block from the workspace's last walk (when `evidence` is not given). */
+  walkEvidence?: boolean;
   /** Send as this address instead of the git config identity. */
   from?: ReplyAddress;
 };

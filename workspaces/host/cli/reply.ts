@@ -15,6 +15,7 @@ import { loadReviewSeries, loadWorkspaceSeries } from '../../review/series-sourc
 import { readIdentity, parseIdentityText, type IdentityInfo } from '../../review/identity.js';
 import { renderMbox, renderMessage } from '../../review/message.js';
 import { plainAddress } from '../../review/send.js';
+import { evidenceFromWalk, lastWalkReport } from '../../review/walk-evidence.js';
 import type { ReviewEvidence, ReviewSeries, TrailerKind } from '../../review/types.js';
 
 const TRAILERS: Record<string, TrailerKind> = { 'reviewed-by': 'reviewed-by', 'tested-by': 'tested-by', 'acked-by': 'acked-by' };
@@ -70,6 +71,7 @@ export const replyCommand: CommandSpec = {
     { name: 'comment', type: 'list', value: 'PATH:LINE:TEXT', help: 'a comment under LINE of PATH as patched; :LINE:TEXT for the commit message, ::TEXT for the whole patch' },
     { name: 'trailer', type: 'list', value: 'KIND', help: 'add my reviewed-by, tested-by or acked-by' },
     { name: 'evidence', type: 'string', value: 'FILE.json', help: 'walk evidence to add as a plain block (see ReviewEvidence)' },
+    { name: 'walk-evidence', type: 'flag', help: "with --workspace: the evidence of the workspace's last walk" },
     { name: 'from', type: 'string', value: '"NAME <EMAIL>"', help: 'send as this instead of git config sendemail.from / user.name+user.email' },
     { name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the draft here (.eml; .mbox for mbox); default: standard output' },
     { name: 'json', type: 'flag', help: 'print the draft and what was placed as JSON' },
@@ -103,7 +105,9 @@ export const replyCommand: CommandSpec = {
     });
     const comments = list(args, 'comment').map((c) => parseCommentOption(c, target));
     const evidenceFile = value(args, 'evidence');
-    const evidence = evidenceFile ? readEvidence(evidenceFile) : null;
+    let evidence = evidenceFile ? readEvidence(evidenceFile) : null;
+    if (flag(args, 'walk-evidence') && !wsRef) throw new UsageError('--walk-evidence needs --workspace (the walk is kept in the workspace)');
+    if (flag(args, 'walk-evidence') && evidenceFile) throw new UsageError('give --evidence or --walk-evidence, not both');
 
     let series: ReviewSeries;
     let stored: AnnotationStore | null = null;
@@ -111,6 +115,11 @@ export const replyCommand: CommandSpec = {
       const ws = new WorkspaceStore(value(args, 'data') ?? defaultDataDir()).get(wsRef);
       series = pickVersion(await loadWorkspaceSeries(ws), version, `Workspace ${ws.id}`);
       stored = new AnnotationStore(ws.path('annotations'));
+      if (flag(args, 'walk-evidence')) {
+        const report = lastWalkReport(ws);
+        if (!report) throw new NotFound(`Workspace ${ws.id} has not been walked yet.`, 'Walk it first: entrybench walk --workspace ' + ws.id);
+        evidence = evidenceFromWalk(report);
+      }
     } else {
       for (const f of files) if (!fs.existsSync(f)) throw new NotFound(`No such file or directory: ${f}`, 'Check the path of the mail.');
       series = pickVersion(await loadReviewSeries(files), version, files.join(', '));

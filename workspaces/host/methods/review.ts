@@ -71,13 +71,14 @@ export const evidenceSchema: s.Schema<ReviewEvidence> = s.object({
       s.object({
         scenario: s.string({ minLength: 1, maxLength: 200 }),
         description: s.optional(text(1000)),
-        expected: text(2000),
-        seen: text(2000),
+        expected: s.optional(text(2000)),
+        seen: s.optional(text(2000)),
         details: s.optional(lines(200)),
       }),
       { maxItems: 100 },
     ),
   ),
+  checks: s.optional(s.array(s.string({ maxLength: 200 }), { maxItems: 500 })),
   oops: s.optional(lines()),
   selftests: s.optional(lines()),
   config: s.optional(s.object({ name: s.string({ minLength: 1, maxLength: 500 }), options: s.optional(lines(500)) })),
@@ -136,6 +137,7 @@ export function registerReviewMethods(host: Host, loadSeries: SeriesLoader = loa
     }),
     trailers,
     evidence: s.optional(evidenceSchema),
+    walkEvidence: s.optional(s.boolean()),
     from: s.optional(address),
   });
 
