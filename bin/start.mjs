@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
+// No arguments: the bundled demo workspace.
+const args = process.argv.slice(2).length ? process.argv.slice(2) : ['--demo'];
 
 function electronBinary() {
   try {

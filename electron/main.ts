@@ -5,6 +5,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { Host } from '../workspaces/host/host.js';
 import { startWebServer, contentSecurityPolicy, type WebServer } from '../workspaces/host/server.js';
+import { ensureDemoWorkspace } from '../workspaces/host/demo-workspace.js';
 
 // Set by Electron Forge's Vite plugin.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
@@ -113,9 +114,10 @@ app.whenReady().then(async () => {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
 
+  const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a !== '--');
   host = new Host({
     shell: 'electron',
-    initialWorkspace: process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-')) ?? null,
+    initialWorkspace: args.find((a) => !a.startsWith('-')) ?? null,
     pickFiles: async ({ title, directory }) => {
       const result = await dialog.showOpenDialog({
         title: title ?? 'Open',
@@ -124,6 +126,11 @@ app.whenReady().then(async () => {
       return result.canceled ? [] : result.filePaths;
     },
   });
+  // No workspace named (or --demo): the bundled demo, as `npm start` promises.
+  if (!host.initialWorkspace || args.includes('--demo')) {
+    host.demo = await ensureDemoWorkspace(host);
+    host.initialWorkspace = host.demo.workspace;
+  }
   const devOrigin =
     typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL
       ? [new URL(MAIN_WINDOW_VITE_DEV_SERVER_URL).origin]

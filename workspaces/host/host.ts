@@ -59,12 +59,17 @@ export class Host {
   readonly startedAt = new Date();
   /** The one store of review workspaces every service shares. */
   readonly workspaces: WorkspaceStore;
+  /** Set when the host serves the bundled demo (npm start with no arguments). */
+  demo: { workspace: string; tree: string } | null = null;
+  /** Workspace to show first; the shell sets it once it is prepared. */
+  initialWorkspace: string | null;
   private readonly connections = new Map<number, Connection>();
   private nextPeerId = 1;
   private readonly disposers: (() => void | Promise<void>)[] = [];
 
   constructor(readonly options: HostOptions) {
     this.dataDir = options.dataDir ?? defaultDataDir();
+    this.initialWorkspace = options.initialWorkspace ?? null;
     fs.mkdirSync(this.dataDir, { recursive: true });
     this.log = new HostLog(
       5000,
@@ -95,7 +100,8 @@ export class Host {
       startedAt: this.startedAt.toISOString(),
       dataDir: this.dataDir,
       nativeDialog: typeof this.options.pickFiles === 'function',
-      initialWorkspace: this.options.initialWorkspace ?? null,
+      initialWorkspace: this.initialWorkspace,
+      demo: this.demo,
     };
   }
 

@@ -18,6 +18,8 @@ export interface HostInfo {
   nativeDialog: boolean;
   /** Workspace opened at start (the demo workspace with `npm start`), if any. */
   initialWorkspace: string | null;
+  /** The bundled demo, when the host was started with it: its workspace and its kernel tree. */
+  demo: { workspace: string; tree: string } | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
