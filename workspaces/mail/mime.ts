@@ -224,7 +224,11 @@ function walk(fields: HeaderField[], body: Uint8Array, depth: number, parts: Mai
 
 function transferDecode(fields: HeaderField[], body: Uint8Array, problems: string[]): Uint8Array {
   const cte = (headerValue(fields, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
-  if (cte === 'base64') return decodeBase64(body);
+  if (cte === 'base64') {
+    const junk = latin1(body).replace(/[A-Za-z0-9+/=\s]/g, '').length;
+    if (junk) problems.push(`base64 text holds ${junk} character(s) that are not base64; they were skipped`);
+    return decodeBase64(body);
+  }
   if (cte === 'quoted-printable') return decodeQuotedPrintable(body);
   if (!['7bit', '8bit', 'binary', ''].includes(cte)) problems.push(`unknown Content-Transfer-Encoding "${cte}": read as 8bit`);
   return body;
