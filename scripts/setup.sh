@@ -8,7 +8,7 @@ mode=${1:-test}
 cd "$(dirname "$0")/.."
 
 run_pkgs=(git gcc make binutils qemu-system-x86 busybox-static cpio gzip xz-utils)
-test_pkgs=(chromium linux-source-6.12 flex bison bc libelf-dev libssl-dev ccache b4 xvfb gcc-multilib kmod perl python3)
+test_pkgs=(chromium linux-source-6.12 flex bison bc libelf-dev libssl-dev ccache b4 xvfb gcc-multilib kmod perl python3 git-email libmailtools-perl)
 
 case "$mode" in
   run) want=("${run_pkgs[@]}") ;;
