@@ -87,8 +87,10 @@ export interface EventRecord {
   cpl: number;
   /** Where delivery left RIP (the handler's first instruction). */
   handler: bigint;
-  /** Raised while delivering an earlier event of the same chain (e.g. #DF after a #PF on the stack push). */
+  /** Delivered because delivering something else failed (e.g. #DF after a #PF pushing a #PF frame). */
   nested: boolean;
+  /** For nested events: the attempts that failed and the faults that made them fail, in order. */
+  chain: { vector: number; errorCode?: number }[];
   /** Retired-instruction count (machine lifetime) when it was taken. */
   at: number;
 }
@@ -341,7 +343,8 @@ export class Machine {
       default: throw new UnknownRegister(`Unknown register "${name}".`, 'Use a 64-bit GPR name (rax..r15), rip, rflags, cr0/2/3/4/8, efer, dr0-3/6/7, fs_base, gs_base, kernel_gs_base or xcr0.');
     }
     c.updateMmu();
-    this.decode.flush();
+    // Decoded code depends on translation only with paging; flat mode keeps it.
+    if (c.paging === 'paged') this.decode.flush();
   }
 
   /** All 16 GPRs plus rip and rflags, by name. */
@@ -379,9 +382,9 @@ export class Machine {
     if (m.selector < 0 || m.selector > 0xffff) throw new BadValue(`Selector 0x${m.selector.toString(16)} does not fit in 16 bits.`, 'Pass a selector between 0 and 0xffff.');
     const attr = (m.type & 15) | (m.s ? ATTR_S : 0) | ((m.dpl & 3) << 5) | (m.present ? ATTR_P : 0) | (m.long ? ATTR_L : 0) | (m.db ? ATTR_DB : 0) | (m.granularity ? ATTR_G : 0);
     const [bl, bh] = halves(m.base);
+    // Decoded code is kept per code size and privilege checks happen per lookup: no flush needed.
     if (i === CS) c.loadCs(m.selector, bl, bh, m.limit, attr, cpl ?? m.selector & 3);
     else setSegment(c, i, m.selector, bl, bh, m.limit, attr);
-    if (i === CS) this.decode.flush();
   }
 
   /**
@@ -403,7 +406,6 @@ export class Machine {
     if ((d.attr & ATTR_S) === 0 || (d.attr & 8) === 0) throw new BadValue(`Selector 0x${selector.toString(16)} is not a code segment.`, 'Point CS at a code descriptor in the GDT.');
     const dpl = (d.attr >>> 5) & 3;
     this.cpu.loadCs((selector & ~3) | dpl, d.baseLo, 0, d.limit, d.attr, dpl);
-    this.decode.flush();
   }
 
   getTable(name: 'gdtr' | 'idtr'): DescriptorTable {
@@ -671,7 +673,7 @@ export class Machine {
       if (kind === EV_SOFTWARE && c.idtrLimit === 0) {
         return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()} (no IDT installed)`);
       }
-      return this.deliver(e.vector, kind, hasErrorCode(e.vector) && kind === EV_FAULT ? e.errorCode : -1, start, events, e);
+      return this.deliver(e.vector, kind, hasErrorCode(e.vector) && kind === EV_FAULT ? e.errorCode : -1, start, events, e, this.sliceLast);
     };
 
     for (;;) {
@@ -828,41 +830,40 @@ export class Machine {
   }
 
   /** Deliver an event through the IDT; returns a StopInfo for a triple fault or a missing IDT. */
-  private deliver(vector: number, kind: number, errorCode: number, start: number, events: EventRecord[], cause?: CpuException): StopInfo | null {
+  private deliver(vector: number, kind: number, errorCode: number, start: number, events: EventRecord[], cause?: CpuException, instruction?: Rec | null): StopInfo | null {
     const c = this.cpu;
     const chain: DeliveredEvent[] = [];
-    const rip = u64(c.ripLo, c.ripHi);
+    const ripBefore = u64(c.ripLo, c.ripHi);
     const cpl = c.cpl;
     if (c.idtrLimit === 0) {
       const e = cause ?? new CpuException(vector, errorCode, 0, 0, kind === EV_NMI ? 'NMI' : `interrupt 0x${vector.toString(16)}`, kind);
       return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()} (no IDT installed)`);
     }
+    let delivered: DeliveredEvent;
     try {
-      deliverEvent(c, vector, kind, errorCode, chain);
+      delivered = deliverEvent(c, vector, kind, errorCode, chain, instruction?.ipLo ?? 0, instruction?.ipHi ?? 0);
     } catch (e) {
       if (e instanceof TripleFault) {
         const lastEv = e.events[e.events.length - 1];
         const chainText = e.events.map((ev) => vectorName(ev.vector).split(' ')[0]).join(' -> ');
         c.halted = true;
         const info = this.exceptionInfo(cause ?? new CpuException(lastEv.vector, lastEv.errorCode, 0, 0, e.detail));
-        return this.stopInfo('triple-fault', start, events, info, `triple fault (${chainText}): ${e.detail}; shutdown at ${addressWithSymbol(rip, this.symbolizer)}`);
+        return this.stopInfo('triple-fault', start, events, info, `triple fault (${chainText}): ${e.detail}; shutdown at ${addressWithSymbol(ripBefore, this.symbolizer)}`);
       }
       throw e;
     }
     const handler = u64(c.ripLo, c.ripHi);
-    let stop = false;
-    chain.forEach((ev, i) => {
-      const rec: EventRecord = {
-        kind: ev.kind === EV_EXTERNAL ? 'interrupt' : ev.kind === EV_NMI ? 'nmi' : ev.kind === EV_SOFTWARE ? 'software' : ev.kind === EV_TRAP && ev.vector === DB ? 'debug-trap' : 'exception',
-        vector: ev.vector, rip, cpl, handler, nested: i > 0, at: c.instret,
-      };
-      if (ev.errorCode >= 0) rec.errorCode = ev.errorCode;
-      if (ev.vector === PF) rec.cr2 = u64(c.cr2Lo, c.cr2Hi);
-      events.push(rec);
-      if (this.trace) this.trace.push(this.eventStep(rip, ev.vector, ev.errorCode, cpl));
-      if (this.onEvent?.(rec) === 'stop') stop = true;
-    });
-    if (stop) {
+    const ev = delivered;
+    const rip = u64(ev.ripLo ?? 0, ev.ripHi ?? 0);
+    const rec: EventRecord = {
+      kind: ev.kind === EV_EXTERNAL ? 'interrupt' : ev.kind === EV_NMI ? 'nmi' : ev.kind === EV_SOFTWARE ? 'software' : ev.kind === EV_TRAP && ev.vector === DB ? 'debug-trap' : 'exception',
+      vector: ev.vector, rip, cpl, handler, nested: chain.length > 0, chain: chain.map((x) => (x.errorCode >= 0 ? { vector: x.vector, errorCode: x.errorCode } : { vector: x.vector })), at: c.instret,
+    };
+    if (ev.errorCode >= 0) rec.errorCode = ev.errorCode;
+    if (ev.vector === PF || chain.some((x) => x.vector === PF)) rec.cr2 = u64(c.cr2Lo, c.cr2Hi);
+    events.push(rec);
+    if (this.trace) this.trace.push(this.eventStep(rip, ev.vector, ev.errorCode, cpl, chain));
+    if (this.onEvent?.(rec) === 'stop') {
       const last = events[events.length - 1];
       return this.stopInfo('event', start, events, undefined, `stopped after delivering ${vectorName(last.vector)} from ${addressWithSymbol(rip, this.symbolizer)} to ${addressWithSymbol(handler, this.symbolizer)}`);
     }
@@ -1002,9 +1003,10 @@ export class Machine {
     this.trace.push({ index: b.index, kind: 'step', address: u64(last.ipLo, last.ipHi), bytes, bitness: last.bitness === 32 ? 32 : 64, cpl: b.cpl, registers, flagsBefore: b.flags, flagsAfter: c.getRflags(), writes });
   }
 
-  private eventStep(rip: bigint, vector: number, errorCode: number, cpl: number): TraceStep {
+  private eventStep(rip: bigint, vector: number, errorCode: number, cpl: number, chain: DeliveredEvent[]): TraceStep {
     const c = this.cpu;
-    let text = vectorName(vector);
+    let text = chain.length ? chain.map((x) => vectorName(x.vector).split(' ')[0]).join(' -> ') + ' -> ' : '';
+    text += vectorName(vector);
     if (errorCode >= 0) text += ` (error 0x${errorCode.toString(16)})`;
     if (vector === PF) text += ` cr2=0x${hex64(c.cr2Lo, c.cr2Hi)}`;
     text += ` -> ${addressWithSymbol(u64(c.ripLo, c.ripHi), this.symbolizer)}`;

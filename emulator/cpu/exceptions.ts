@@ -19,6 +19,9 @@ export interface DeliveredEvent {
   vector: number;
   kind: number;
   errorCode: number;
+  /** The RIP the frame holds (only for the event finally delivered). */
+  ripLo?: number;
+  ripHi?: number;
 }
 
 function contributory(v: number): boolean {
@@ -38,30 +41,39 @@ function addr(lo: number, hi: number, off: number): [number, number] {
 /**
  * Deliver an event, escalating nested faults. The return RIP must already be in c.rip (the faulting
  * instruction for faults, the next one for traps and software interrupts, the interrupted one for
- * external events). `chain` collects what happened, for reports.
+ * external events). Returns the event finally delivered; `chain` receives, in order, the attempts
+ * that failed and the faults that made them fail (empty when delivery went straight through).
  */
-export function deliverEvent(c: Cpu, vector: number, kind: number, errorCode: number, chain: DeliveredEvent[]): void {
+export function deliverEvent(c: Cpu, vector: number, kind: number, errorCode: number, chain: DeliveredEvent[], instrLo = 0, instrHi = 0): DeliveredEvent {
   let v = vector, k = kind, e = errorCode;
   for (;;) {
-    chain.push({ vector: v, kind: k, errorCode: e });
+    const ripLo = c.ripLo, ripHi = c.ripHi;
     try {
       deliverOnce(c, v, k, e);
-      return;
+      return { vector: v, kind: k, errorCode: e, ripLo, ripHi };
     } catch (x) {
       if (!(x instanceof CpuException)) throw x;
       if (x.vector === PF) setCr2(c, x.addrLo, x.addrHi);
-      if (v === DF) throw new TripleFault([...chain, { vector: x.vector, kind: EV_FAULT, errorCode: x.errorCode }], `${x.detail || 'fault'} while delivering #DF`);
+      chain.push({ vector: v, kind: k, errorCode: e });
+      const fault: DeliveredEvent = { vector: x.vector, kind: EV_FAULT, errorCode: hasErrorCode(x.vector) ? x.errorCode : -1 };
+      if (v === DF) throw new TripleFault([...chain, fault], `${x.detail || 'fault'} while delivering #DF`);
       const firstClass = v === PF ? 2 : contributory(v) && (k === EV_FAULT || k === EV_TRAP) ? 1 : 0;
       const secondClass = x.vector === PF ? 2 : contributory(x.vector) ? 1 : 0;
       if ((firstClass === 1 && secondClass === 1) || (firstClass === 2 && secondClass !== 0)) {
+        chain.push(fault);
         v = DF;
         k = EV_FAULT;
         e = 0;
       } else {
-        // Handled serially: the second exception is delivered instead.
-        v = x.vector;
+        // Handled serially: the second exception is delivered instead. A fault while delivering
+        // INT n / INT3 / INTO / INT1 is a fault of that instruction: the frame points at it.
+        if (k === EV_SOFTWARE || k === EV_ICEBP) {
+          c.ripLo = instrLo;
+          c.ripHi = instrHi;
+        }
+        v = fault.vector;
         k = EV_FAULT;
-        e = hasErrorCode(x.vector) ? x.errorCode : -1;
+        e = fault.errorCode;
       }
     }
   }

@@ -294,7 +294,8 @@ function hex(lo: number, hi: number): string {
 }
 
 /** Read an MSR as (lo, hi); #GP(0) for MSRs that do not exist. */
-export function readMsr(c: Cpu, index: number): [number, number] {
+export function readMsr(c: Cpu, msr: number): [number, number] {
+  const index = msr >>> 0;
   switch (index) {
     case MSR_TSC: {
       const t = c.tsc;
@@ -325,7 +326,8 @@ export function readMsr(c: Cpu, index: number): [number, number] {
 }
 
 /** Write an MSR; #GP(0) for non-canonical bases, reserved EFER bits and unknown MSRs (unless known). */
-export function writeMsr(c: Cpu, index: number, lo: number, hi: number, allowUnknown: boolean): void {
+export function writeMsr(c: Cpu, msr: number, lo: number, hi: number, allowUnknown: boolean): void {
+  const index = msr >>> 0;
   const needCanonical = () => {
     if (!canonical(hi)) throw gp0(`WRMSR 0x${(index >>> 0).toString(16)} with non-canonical value 0x${hex(lo, hi)}`);
   };
@@ -359,7 +361,7 @@ export function writeMsr(c: Cpu, index: number, lo: number, hi: number, allowUnk
 
 export function rdmsr(c: Cpu, r: Rec): Rec {
   privileged(c, 'RDMSR');
-  const index = c.lo[RCX];
+  const index = c.lo[RCX] >>> 0;
   if (index === MSR_TSC) return attention(c, r, REQ_TSC);
   const [lo, hi] = readMsr(c, index);
   setReg(c, RAX, 4, lo, 0);
@@ -369,7 +371,7 @@ export function rdmsr(c: Cpu, r: Rec): Rec {
 
 export function wrmsr(c: Cpu, r: Rec): Rec {
   privileged(c, 'WRMSR');
-  writeMsr(c, c.lo[RCX], c.lo[RAX], c.lo[RDX], false);
+  writeMsr(c, c.lo[RCX] >>> 0, c.lo[RAX], c.lo[RDX], false);
   return attention(c, r, REQ_FLUSH_CODE);
 }
 

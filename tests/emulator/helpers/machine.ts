@@ -133,6 +133,15 @@ export function testMachine(o: TestMachineOptions = {}): Machine {
   return m;
 }
 
+/** Where kernelCode() puts code. */
+export const KCODE = KTEXT + 0x8000n;
+
+/** Write kernel code at KCODE and point RIP at it (CPL stays whatever it is). */
+export function kernelCode(m: Machine, source: string): void {
+  m.memory.write(KCODE, asm(source, KCODE));
+  m.set('rip', KCODE);
+}
+
 /** Switch the machine to CPL 3 at UTEXT (64-bit, or compatibility mode), as if after an IRET. */
 export function enterUser(m: Machine, compat = false): void {
   m.setSegment('cs', { selector: compat ? USER32_CS : USER_CS, base: 0n, limit: 0xffffffff, type: 0xb, s: true, dpl: 3, present: true, long: !compat, db: compat, granularity: true });
