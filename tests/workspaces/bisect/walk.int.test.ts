@@ -4,63 +4,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
 import { TreeService } from '../../../workspaces/tree/service.js';
 import { applyMail } from '../../../workspaces/tree/from-series.js';
 import { WalkService } from '../../../workspaces/bisect/service.js';
 import { runCli } from '../../../workspaces/host/cli.js';
+import { BREAK_AND_FIX, git, miniSeries } from '../../helpers/mini-tree.js';
 
 let tmp: string;
 let repo: string;
 let mbox: string;
 let store: WorkspaceStore;
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=A U Thor', '-c', 'user.email=author@example.org', ...args], { cwd, encoding: 'utf8' });
-}
-
-// A tiny tree that builds like Kbuild: out of tree with O=, CC honoured, a vmlinux at the end.
-const MAKEFILE = `O ?= .
-CC ?= gcc
-all: $(O)/vmlinux
-$(O)/vmlinux: entry.c
-\t@echo "  CC      entry.o"
-\t@$(CC) -O1 -Wall -c -o $(O)/entry.o entry.c
-\t@echo "  LD      vmlinux"
-\t@$(CC) -o $@ $(O)/entry.o
-tinyconfig:
-\t@mkdir -p $(O) && printf 'CONFIG_64BIT=y\\n' > $(O)/.config
-olddefconfig:
-\t@test -f $(O)/.config
-.PHONY: all tinyconfig olddefconfig
-`;
-
-function commit(file: string, text: string, subject: string): void {
-  fs.writeFileSync(path.join(repo, file), text);
-  git(repo, 'add', file);
-  git(repo, 'commit', '-q', '-m', `${subject}\n\nThe reason for the change.\n\nSigned-off-by: A U Thor <author@example.org>`);
-}
-
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-walk-'));
   process.env.ENTRYBENCH_CACHE = path.join(tmp, 'cache');
-  repo = path.join(tmp, 'linux');
-  fs.mkdirSync(repo);
-  git(repo, 'init', '-q', '-b', 'master');
-  fs.writeFileSync(path.join(repo, 'Makefile'), MAKEFILE);
-  fs.writeFileSync(path.join(repo, 'entry.c'), 'int main(void) { return 0; }\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 'base');
-  commit('entry.c', '/* entry */\nint main(void) { return 0; }\n', 'x86/entry: Add a comment');
-  commit('entry.c', '/* entry */\nint main(void) { return 0 }\n', 'x86/entry: Drop a semicolon');
-  commit('entry.c', '/* entry */\nint main(void) { return 1 - 1; }\n', 'x86/entry: Compute the return value');
-  commit('entry.c', '/* entry code */\nint main(void) { return 1 - 1; }\n', 'x86/entry: Reword the comment');
-  const out = path.join(tmp, 'series');
-  git(repo, 'format-patch', '-q', '--cover-letter', '--thread', '-o', out, 'HEAD~4');
-  mbox = path.join(tmp, 'series.mbox');
-  fs.writeFileSync(mbox, fs.readdirSync(out).sort().map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join(''));
-  git(repo, 'reset', '-q', '--hard', 'HEAD~4');
+  ({ repo, mbox } = miniSeries(
+    tmp,
+    [...BREAK_AND_FIX, { entry: '/* entry code */\nint main(void) { return 1 - 1; }\n', subject: 'x86/entry: Reword the comment' }],
+    { coverLetter: true },
+  ));
   store = new WorkspaceStore(path.join(tmp, 'data'));
 });
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
 import { TreeService } from '../../../workspaces/tree/service.js';
 import { applyMail } from '../../../workspaces/tree/from-series.js';
@@ -15,6 +14,7 @@ import { SendConfigFile } from '../../../workspaces/review/send.js';
 import { loadWorkspaceSeries } from '../../../workspaces/review/series-source.js';
 import type { WalkReport } from '../../../workspaces/host/api/walk.js';
 import { ME, parseMail } from './series-fixture.js';
+import { BREAK_AND_FIX, miniSeries } from '../../helpers/mini-tree.js';
 
 let tmp: string;
 let repo: string;
@@ -22,48 +22,12 @@ let store: WorkspaceStore;
 let workspace: string;
 let report: WalkReport;
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=A U Thor', '-c', 'user.email=author@example.org', ...args], { cwd, encoding: 'utf8' });
-}
-
-// Builds like Kbuild as far as the walk cares: O=, CC, "  CC" lines, a vmlinux.
-const MAKEFILE = `O ?= .
-CC ?= gcc
-all: $(O)/vmlinux
-$(O)/vmlinux: entry.c
-\t@echo "  CC      entry.o"
-\t@$(CC) -O1 -Wall -c -o $(O)/entry.o entry.c
-\t@echo "  LD      vmlinux"
-\t@$(CC) -o $@ $(O)/entry.o
-tinyconfig:
-\t@mkdir -p $(O) && printf 'CONFIG_64BIT=y\\n' > $(O)/.config
-olddefconfig:
-\t@test -f $(O)/.config
-.PHONY: all tinyconfig olddefconfig
-`;
-
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-walk-evidence-'));
   process.env.ENTRYBENCH_CACHE = path.join(tmp, 'cache');
-  repo = path.join(tmp, 'linux');
-  fs.mkdirSync(repo);
-  git(repo, 'init', '-q', '-b', 'master');
-  fs.writeFileSync(path.join(repo, 'Makefile'), MAKEFILE);
-  fs.writeFileSync(path.join(repo, 'entry.c'), 'int main(void) { return 0; }\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 'base');
-  const step = (text: string, subject: string) => {
-    fs.writeFileSync(path.join(repo, 'entry.c'), text);
-    git(repo, 'commit', '-q', '-a', '-m', `${subject}\n\nWhy.\n\nSigned-off-by: A U Thor <author@example.org>`);
-  };
-  step('/* entry */\nint main(void) { return 0; }\n', 'x86/entry: Add a comment');
-  step('/* entry */\nint main(void) { return 0 }\n', 'x86/entry: Drop a semicolon');
-  step('/* entry */\nint main(void) { return 1 - 1; }\n', 'x86/entry: Compute the return value');
-  const out = path.join(tmp, 'series');
-  git(repo, 'format-patch', '-q', '--thread', '-o', out, 'HEAD~3');
-  const mbox = path.join(tmp, 'series.mbox');
-  fs.writeFileSync(mbox, fs.readdirSync(out).sort().map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join(''));
-  git(repo, 'reset', '-q', '--hard', 'HEAD~3');
+  const made = miniSeries(tmp, BREAK_AND_FIX);
+  repo = made.repo;
+  const mbox = made.mbox;
   store = new WorkspaceStore(path.join(tmp, 'data'));
   workspace = (await applyMail(new TreeService(store), store, { tree: repo, files: [mbox] })).workspace;
   report = await new WalkService(store, () => []).walk({ workspace });
