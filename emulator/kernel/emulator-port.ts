@@ -23,6 +23,9 @@ export class EmulatorPort implements MachinePort {
   map(address: bigint, size: number, perm: PagePerm): void {
     this.machine.memory.map(address, size, `r${perm.write ? 'w' : ''}${perm.exec ? 'x' : ''}${perm.user ? 'u' : ''}`);
   }
+  protect(address: bigint, size: number, perm: PagePerm): void {
+    this.machine.memory.protect(address, size, `r${perm.write ? 'w' : ''}${perm.exec ? 'x' : ''}${perm.user ? 'u' : ''}`);
+  }
   isMapped(address: bigint): boolean {
     return this.machine.memory.isMapped(address);
   }
@@ -113,11 +116,11 @@ export class EmulatorPort implements MachinePort {
       stopAtCpl: opts.stopAtUserMode ? 3 : undefined,
       interrupts: opts.inject.map((i) => (i.kind === 'nmi' ? { before: i.beforeStep, nmi: true } : { before: i.beforeStep, vector: i.vector })),
     });
-    const events: DeliveryEvent[] = info.events.map((e) => ({ vector: e.vector, kind: e.kind, errorCode: e.errorCode ?? null, cpl: e.cpl, rip: e.rip, step: e.at - this.runStart }));
+    const events: DeliveryEvent[] = info.events.map((e) => ({ vector: e.vector, kind: e.kind, errorCode: e.errorCode ?? null, cpl: e.cpl, rip: e.rip, step: e.at - this.runStart, address: e.cr2 ?? null }));
     const stop: RunResult['stop'] = (() => {
       switch (info.reason) {
         case 'cpl':
-          return { kind: 'user-mode' as const };
+          return { kind: 'user-mode' as const, via: info.via?.instruction.split(/\s+/)[0] ?? 'unknown', at: info.via?.address ?? 0n };
         case 'hook':
         case 'breakpoint':
           return { kind: 'hook' as const };
@@ -149,9 +152,9 @@ export class EmulatorPort implements MachinePort {
   }
   trace(): TraceStep[] {
     return this.machine.traceSteps().map((s) => {
-      if (s.kind === 'event') return { rip: s.address, bytes: '', text: s.event ?? 'event', cpl: s.cpl, event: true };
+      if (s.kind === 'event') return { rip: s.address, bytes: '', text: s.event ?? 'event', cpl: s.cpl, event: true, writes: [] };
       const d = disassembleOne(s.bytes, s.address, s.bitness, this.machine.symbolizer);
-      return { rip: s.address, bytes: hexBytes(s.bytes), text: d.text, cpl: s.cpl, event: false };
+      return { rip: s.address, bytes: hexBytes(s.bytes), text: d.text, cpl: s.cpl, event: false, writes: s.writes.map((w) => ({ address: w.address, size: w.size })) };
     });
   }
 

@@ -55,6 +55,24 @@ export function traceLines(facts: KernelFacts, steps: TraceStep[]): TraceLine[] 
   }));
 }
 
+/**
+ * Which part of the trace explains the failure: around the first write to the user memory that
+ * changed, when that is what broke; otherwise the last steps before the stop.
+ */
+function traceWindow(obs: RunObservation, n: number): { title: string; steps: TraceStep[] } {
+  const changed = obs.userMemoryChanged[0];
+  if (changed) {
+    const i = obs.trace.findIndex((t) => t.writes.some((w) => w.address <= changed.lastChange && w.address + BigInt(w.size) > changed.firstChange));
+    if (i >= 0) {
+      let from = Math.max(0, i - Math.floor(n * 0.75));
+      const ev = obs.trace.slice(0, i).map((t, k) => (t.event ? k : -1)).filter((k) => k >= 0).pop();
+      if (ev !== undefined && ev < from && i - ev < n * 3) from = ev;
+      return { title: `Steps up to the first write to user memory 0x${changed.firstChange.toString(16)}..0x${changed.lastChange.toString(16)}:`, steps: obs.trace.slice(from, i + 1) };
+    }
+  }
+  return { title: 'Last steps:', steps: obs.trace.slice(-n) };
+}
+
 export interface EvidenceInput {
   facts: KernelFacts;
   obs: RunObservation;
@@ -91,13 +109,15 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     lines.push('Call Trace:', ' <TASK>', ...obs.callTrace.map((c) => ` ${c}`), ' </TASK>');
   }
   if (obs.injected) {
-    lines.push(`Injected: ${obs.injected.kind === 'nmi' ? 'NMI' : `interrupt vector 0x${obs.injected.vector.toString(16)}`} before ${obs.injected.at}${obs.injected.delivered ? '' : ' (never delivered)'}`);
+    const what = obs.injected.kind === 'nmi' ? 'NMI' : `interrupt vector 0x${obs.injected.vector.toString(16)}`;
+    lines.push(`Injected: ${what} raised before instruction ${obs.injected.beforeStep} of the run, ${obs.injected.delivered ? `taken at ${obs.injected.at}` : 'never taken'}`);
   }
   lines.push(`Invariant: ${violation.invariant}: expected ${violation.expected}, seen ${violation.seen}`);
   if (violation.detail) lines.push(`  ${violation.detail}`);
-  const last = traceLines(facts, obs.trace.slice(-(input.maxTraceLines ?? 24)));
+  const window = traceWindow(obs, input.maxTraceLines ?? 24);
+  const last = traceLines(facts, window.steps);
   if (last.length) {
-    lines.push('Last steps:');
+    lines.push(window.title);
     const width = Math.min(48, Math.max(...last.map((l) => l.symbol.length)));
     for (const l of last) lines.push(`  ${l.symbol.padEnd(width)}  ${l.bytes.padEnd(24)} ${l.text}`);
   }
@@ -111,6 +131,6 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     callTrace: obs.callTrace,
     registers,
     lastSteps: last,
-    injection: obs.injected ? `${obs.injected.kind} before ${obs.injected.at}` : null,
+    injection: obs.injected ? `${obs.injected.kind} raised before instruction ${obs.injected.beforeStep}, taken at ${obs.injected.at}` : null,
   };
 }

@@ -16,6 +16,8 @@ export interface Violation {
   seen: string;
   /** One more line of explanation for the evidence. */
   detail: string;
+  /** Meaningful even when the run never got back to user mode (something already happened too often or wrong). */
+  beforeDeath?: boolean;
 }
 
 export interface InvariantContext {
@@ -51,14 +53,14 @@ function mask(x: bigint, w: 32 | 64): bigint {
 
 /** What each pt_regs slot must hold at the entry of the C handler, by entry convention. */
 function expectedPtRegs(conv: string, obs: RunObservation, ctx: InvariantContext): Record<string, bigint | null> {
-  const u = obs.before;
+  const u = obs.atEntry ?? obs.before;
   const f = ctx.facts;
   const g = (r: GprName) => u.gpr[r];
   const out: Record<string, bigint | null> = {};
   const gprSlot: Record<string, GprName> = { r15: 'r15', r14: 'r14', r13: 'r13', r12: 'r12', bp: 'rbp', bx: 'rbx', r11: 'r11', r10: 'r10', r9: 'r9', r8: 'r8', ax: 'rax', cx: 'rcx', dx: 'rdx', si: 'rsi', di: 'rdi' };
   for (const [slot, reg] of Object.entries(gprSlot)) out[slot] = g(reg);
   const enosys = BigInt.asUintN(64, -f.value('ENOSYS', 'pt_regs->ax at syscall entry'));
-  const next = ctx.user.labels.done ?? null;
+  const next = ctx.user.afterEntry;
   const flags = u.rflags & ~RF;
   if (conv === 'syscall64') {
     // SYSCALL put the return address in RCX and RFLAGS in R11; the entry code saves what the CPU left.
@@ -120,6 +122,7 @@ const checks: Record<string, Check> = {
     const want = expectedPtRegs(conv, obs, ctx);
     for (const [slot, text] of Object.entries((params.expect ?? {}) as Record<string, unknown>)) want[slot] = text === null ? null : v(ctx, text, `pt-regs.expect.${slot}`);
     const w = width(params, ctx);
+    const u = obs.atEntry ?? obs.before;
     for (const slot of PT_REGS_ORDER) {
       const e = want[slot];
       if (e === null || e === undefined) continue;
@@ -127,13 +130,14 @@ const checks: Record<string, Check> = {
       const narrow = w === 32 && !['cs', 'ss', 'orig_ax', 'ax', 'ip', 'sp', 'flags'].includes(slot) ? 32 : 64;
       if (mask(seen, narrow) !== mask(e, narrow)) {
         // Name the user register the slot holds instead, when it holds one: that is the usual mix-up.
-        const holder = GPRS.find((r) => obs.before.gpr[r] === seen && r !== 'rsp');
+        const holder = GPRS.find((r) => u.gpr[r] === seen && r !== 'rsp') ?? (seen === u.rflags ? 'rflags' : seen === u.gpr.rsp ? 'rsp' : undefined);
         const off = ctx.facts.image.ptRegs[slot as keyof typeof ctx.facts.image.ptRegs];
         return {
           invariant: 'pt-regs',
           expected: `pt_regs->${slot} (offset ${off}) = ${hex(e)}`,
           seen: `${hex(seen)}${holder ? ` (user ${holder})` : ''}`,
           detail: `${at}() got a pt_regs whose ${slot} slot does not hold what the ${conv} entry convention puts there (layout from asm-offsets.h).`,
+          beforeDeath: true,
         };
       }
     }
@@ -151,8 +155,9 @@ const checks: Record<string, Check> = {
 
   'return-via'(params, obs) {
     const want = String(params.via);
-    const ret = obs.returns[0];
-    if (!ret) return { invariant: 'return-via', expected: want, seen: 'no return to user mode', detail: '' };
+    const index = typeof params.return === 'number' ? params.return : 0;
+    const ret = obs.returns[index];
+    if (!ret) return { invariant: 'return-via', expected: `return ${index + 1} through ${want}`, seen: `${obs.returns.length} returns to user mode`, detail: '' };
     if (ret.via.startsWith(want)) return null;
     return { invariant: 'return-via', expected: `return through ${want}`, seen: `${ret.via} at ${ret.at === 0n ? '?' : hex(ret.at)}`, detail: 'The kernel chose the other exit path.' };
   },
@@ -192,7 +197,7 @@ const checks: Record<string, Check> = {
   'user-context'(params, obs, ctx) {
     const r = last(obs);
     const b = obs.before;
-    const rip = params.rip !== undefined ? v(ctx, params.rip, 'user-context.rip') : (ctx.user.labels.done ?? null);
+    const rip = params.rip !== undefined ? v(ctx, params.rip, 'user-context.rip') : typeof ctx.scenario.until === 'object' ? (ctx.user.labels[ctx.scenario.until.label] ?? null) : ctx.user.afterEntry;
     const fail = (what: string, e: bigint | number, s: bigint | number, detail = '') => ({ invariant: 'user-context', expected: `${what} = ${hex(BigInt(e))}`, seen: hex(BigInt(s)), detail });
     if (r.cpl !== 3) return fail('CPL', 3, r.cpl, 'The run did not end in user mode.');
     if (rip !== null && r.rip !== rip) return fail('RIP', rip, r.rip, 'User mode resumed somewhere else than the instruction after the entry.');
@@ -214,12 +219,12 @@ const checks: Record<string, Check> = {
       const n = obs.hookCalls.get(fn) ?? 0;
       if (n !== 1) {
         const callers = obs.hookCallers.get(fn) ?? [];
-        return { invariant: 'hooks', expected: `${fn}() runs exactly once`, seen: `${n} times`, detail: callers.length ? `called from ${callers.join(', ')}` : '' };
+        return { invariant: 'hooks', expected: `${fn}() runs exactly once`, seen: `${n} times`, detail: callers.length ? `called from ${callers.join(', ')}` : '', beforeDeath: n > 1 };
       }
     }
     for (const fn of (params.never as string[] | undefined) ?? []) {
       const n = obs.hookCalls.get(fn) ?? 0;
-      if (n !== 0) return { invariant: 'hooks', expected: `${fn}() does not run`, seen: `${n} times`, detail: (obs.hookCallers.get(fn) ?? []).join(', ') };
+      if (n !== 0) return { invariant: 'hooks', expected: `${fn}() does not run`, seen: `${n} times`, detail: (obs.hookCallers.get(fn) ?? []).join(', '), beforeDeath: true };
     }
     return null;
   },
@@ -235,6 +240,44 @@ const checks: Record<string, Check> = {
     const c = obs.userMemoryChanged[0];
     if (!c) return null;
     return { invariant: 'user-memory-intact', expected: `user byte at ${hex(c.firstChange)} = 0x${c.before.toString(16)}`, seen: `0x${c.after.toString(16)}`, detail: 'The kernel wrote to user memory the syscall does not write (the stack below RSP, the red zone).' };
+  },
+
+  signal(params, obs, ctx) {
+    const f = ctx.facts;
+    const ret = obs.returns[0];
+    const signo = v(ctx, params.signo, 'signal.signo');
+    const name = String(params.signo);
+    const fail = (expected: string, seen: string, detail = '') => ({ invariant: 'signal', expected, seen, detail });
+    if (!ret) return fail(`${name} delivered to the handler`, 'no return to user mode');
+    const handler = v(ctx, params.handler, 'signal.handler');
+    if (ret.regs.rip !== handler) return fail(`${name} handler entered at ${hex(handler)}`, `user mode resumed at ${hex(ret.regs.rip)}`, 'The kernel did not deliver the signal to the installed handler.');
+    if (ret.regs.gpr.rdi !== signo) return fail(`RDI = ${name} (${signo})`, hex(ret.regs.gpr.rdi));
+    const uc = ret.regs.gpr.rdx;
+    const stack = ret.stack;
+    const mc = uc + f.value('UC_mcontext', 'ucontext.uc_mcontext');
+    const read = (at: bigint, size: 2 | 8) => {
+      if (!stack || at < stack.address || at + BigInt(size) > stack.address + BigInt(stack.bytes.length)) return null;
+      const o = Number(at - stack.address);
+      const dv = new DataView(stack.bytes.buffer, stack.bytes.byteOffset + o, size);
+      return size === 8 ? dv.getBigUint64(0, true) : BigInt(dv.getUint16(0, true));
+    };
+    const sc = (field: string, size: 2 | 8 = 8) => read(mc + f.value(`SC_${field}`, `sigcontext.${field}`), size);
+    const want = v(ctx, params.ip, 'signal.ip');
+    const ip = sc('rip');
+    if (ip === null) return fail('a signal frame on the user stack', `RDX = ${hex(uc)} outside it`);
+    if (ip !== want) return fail(`sigcontext.ip = ${hex(want)} (${params.ip})`, hex(ip), 'The saved user RIP in the signal frame is not where the exception left user mode.');
+    const gprOrder: [string, keyof typeof obs.before.gpr][] = [['r8', 'r8'], ['r9', 'r9'], ['r10', 'r10'], ['r11', 'r11'], ['r12', 'r12'], ['r13', 'r13'], ['r14', 'r14'], ['r15', 'r15'], ['rdi', 'rdi'], ['rsi', 'rsi'], ['rbp', 'rbp'], ['rbx', 'rbx'], ['rdx', 'rdx'], ['rax', 'rax'], ['rcx', 'rcx'], ['rsp', 'rsp']];
+    for (const [field, reg] of gprOrder) {
+      const seen = sc(field);
+      if (seen !== obs.before.gpr[reg]) return fail(`sigcontext.${field} = ${hex(obs.before.gpr[reg])} (user ${reg.toUpperCase()} at the fault)`, seen === null ? 'unreadable' : hex(seen), 'The exception entry saved the user registers wrongly (pt_regs) or the frame was built from the wrong slots.');
+    }
+    const cs = sc('cs', 2);
+    if (cs !== BigInt(ctx.user.cs)) return fail(`sigcontext.cs = ${hex(BigInt(ctx.user.cs))}`, cs === null ? 'unreadable' : hex(cs));
+    const trapno = sc('trapno');
+    if (params.trapno !== undefined && trapno !== v(ctx, params.trapno, 'signal.trapno')) return fail(`sigcontext.trapno = ${v(ctx, params.trapno, 'signal.trapno')} (${params.trapno})`, trapno === null ? 'unreadable' : String(trapno));
+    if (params.err !== undefined && sc('err') !== v(ctx, params.err, 'signal.err')) return fail(`sigcontext.err = ${hex(v(ctx, params.err, 'signal.err'))}`, hex(sc('err') ?? -1n));
+    if (params.cr2 !== undefined && sc('cr2') !== v(ctx, params.cr2, 'signal.cr2')) return fail(`sigcontext.cr2 = ${hex(v(ctx, params.cr2, 'signal.cr2'))}`, hex(sc('cr2') ?? -1n));
+    return null;
   },
 
   fixup(params, obs, ctx) {

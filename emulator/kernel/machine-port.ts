@@ -46,6 +46,8 @@ export interface DeliveryEvent {
   rip: bigint;
   /** Run-relative instruction index when it was taken. */
   step: number;
+  /** CR2 for #PF. */
+  address: bigint | null;
 }
 
 export type HookAction = 'continue' | 'stop';
@@ -59,7 +61,7 @@ export interface RunOptions {
 }
 
 export type StopReason =
-  | { kind: 'user-mode' }
+  | { kind: 'user-mode'; via: string; at: bigint }
   | { kind: 'hook' }
   | { kind: 'step-limit' }
   | { kind: 'triple-fault'; detail: string }
@@ -80,10 +82,13 @@ export interface TraceStep {
   text: string;
   cpl: number;
   event: boolean;
+  /** Memory the instruction wrote (address, size). */
+  writes: { address: bigint; size: number }[];
 }
 
 export interface MachinePort {
   map(address: bigint, size: number, perm: PagePerm): void;
+  protect(address: bigint, size: number, perm: PagePerm): void;
   isMapped(address: bigint): boolean;
   read(address: bigint, length: number): Uint8Array;
   write(address: bigint, bytes: Uint8Array): void;

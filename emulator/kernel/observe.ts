@@ -9,6 +9,8 @@ export interface ReturnToUser {
   at: bigint;
   regs: RegisterState;
   step: number;
+  /** User memory from RSP up (a signal frame lives there when the kernel delivered a signal). */
+  stack: { address: bigint; bytes: Uint8Array } | null;
 }
 
 export interface PtRegsCapture {
@@ -46,8 +48,10 @@ export interface KernelStateCheck {
 }
 
 export interface RunObservation {
-  /** User registers just before the entry instruction. */
+  /** User registers when the run started. */
   before: RegisterState;
+  /** User registers just before the instruction that entered the kernel (same as before for one-instruction programs). */
+  atEntry: RegisterState | null;
   returns: ReturnToUser[];
   /** Registers when the run ended (at the last return to user, or where it stopped). */
   final: RegisterState;
@@ -65,7 +69,7 @@ export interface RunObservation {
   kernelState: KernelStateCheck[];
   nmiBlockedAtEnd: boolean;
   /** User pages whose bytes changed: address of the first changed byte per page. */
-  userMemoryChanged: { page: bigint; firstChange: bigint; before: number; after: number }[];
+  userMemoryChanged: { page: bigint; firstChange: bigint; lastChange: bigint; before: number; after: number }[];
   trace: TraceStep[];
   /** Stack words at the stop point that return into kernel text after a call: a guessed call trace. */
   callTrace: string[];

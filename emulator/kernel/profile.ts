@@ -29,12 +29,20 @@ export interface KernelProfile {
   percpuLoad: string;
   /** cpumasks boot_cpu_init() sets bit 0 of (the boot CPU is possible, present, online, active). */
   cpuMasks: string[];
+  /**
+   * The mm_struct current runs with. A user task always has one (traps ask it about the vDSO, page
+   * faults look up VMAs in it); the kernel's statically initialised init_mm is a valid, empty one.
+   */
+  userMm: string;
   /** The task that is `current`. */
   task: string;
   /** The pid of `current` and the namespace that struct pid names, to give getpid() a value. */
   pid: { structPid: string; pidNamespace: string } | null;
-  /** Kernel stack of that task (top), as `current`'s thread would have it. */
-  initStackTop: string;
+  /**
+   * The task's kernel stack: the symbol of its THREAD_SIZE-byte stack. The top the entry code switches
+   * to is the static value of pcpu_hot.top_of_stack (TOP_OF_INIT_STACK), read from the image.
+   */
+  initStack: string;
 
   /** The kernel's own idt_data tables, applied in boot order (early, early #PF, traps, ia32, apic). */
   idtTables: string[];
@@ -53,6 +61,12 @@ export interface KernelProfile {
   /** Runtime constants patched at boot: symbol and value name (from probe or fallback). */
   runtimeConstants: { section: string; kind: 'ptr' | 'shift'; valueOf: string; variable: string }[];
 
+  /**
+   * Boot-time kernel functions the harness runs (in the emulator, at CPL 0, on the task stack) after
+   * its own cpu_init-like setup, because they initialise state signal delivery needs and are
+   * self-contained: e.g. fpu__init_system() for the FPU configuration of a CPU without XSAVE.
+   */
+  initCalls: string[];
   /** Functions whose calls scenarios count ("each entry/exit hook ran exactly once"). */
   hooks: string[];
   /** Functions whose entry means the kernel is reporting a fatal error. */

@@ -11,7 +11,7 @@ import type { KernelFault, KernelTrouble, PtRegsCapture, ReturnToUser, RunObserv
 import type { KernelProfile } from './profile.js';
 import { linux612 } from './profiles/linux-6.12.js';
 import { loadScenarios, type Scenario } from './scenario.js';
-import { bootCpu, enterUserSegments, loadImage, readU, setupTask, setupUser, setVendor, type BootLayout, type UserLayout } from './setup.js';
+import { bootCpu, callKernel, enterUserSegments, markRodataRo, loadImage, readU, setupTask, setupUser, setVendor, type BootLayout, type UserLayout } from './setup.js';
 import { KernelImage, PT_REGS_ORDER } from './vmlinux.js';
 import type { BugSite } from './tables.js';
 import { EmulatorPort } from './emulator-port.js';
@@ -66,8 +66,6 @@ class Recorder {
   hookCallers = new Map<string, string[]>();
   ptRegs: PtRegsCapture[] = [];
   trouble: KernelTrouble | null = null;
-  lastReturn: { via: string; at: bigint } | null = null;
-  pfAddresses: bigint[] = [];
   labelReached = false;
   constructor(readonly captureAt: Set<string>) {}
 }
@@ -128,6 +126,8 @@ export class KernelHarness {
     loadImage(port, facts);
     const boot = bootCpu(port, facts);
     setVendor(port, facts);
+    for (const fn of facts.profile.initCalls) if (facts.image.symbols.find(fn)) callKernel(port, facts, boot, fn);
+    markRodataRo(port, facts);
     // System control port B: no SERR/IOCHK pending, so an NMI is an "unknown reason" NMI.
     port.setPortIn((p) => (p === NMI_REASON_PORT ? 0 : 0xffffffff));
     const recorder: { current: Recorder | null } = { current: null };
@@ -192,13 +192,6 @@ export class KernelHarness {
         return 'stop';
       });
     }
-    const pf = syms.find('asm_exc_page_fault');
-    if (pf) {
-      port.addHook(pf.address, () => {
-        rec.current?.pfAddresses.push(port.get('cr2'));
-        return 'continue';
-      });
-    }
     const ud = syms.find('asm_exc_invalid_op');
     if (ud) {
       port.addHook(ud.address, () => {
@@ -220,14 +213,6 @@ export class KernelHarness {
       });
     }
     this.installRdmsrWorkaround(port);
-    // Which instruction returns to user mode: every SYSRET/IRET/SYSEXIT of the entry text.
-    for (const site of this.returnSites()) {
-      port.addHook(site.address, () => {
-        const r = rec.current;
-        if (r) r.lastReturn = { via: site.via, at: site.address };
-        return 'continue';
-      });
-    }
   }
 
   /**
@@ -252,10 +237,6 @@ export class KernelHarness {
         return 'continue';
       });
     }
-  }
-
-  private returnSites(): { address: bigint; via: string }[] {
-    return this.entryInstructions(/^(sysret|iret|sysexit)/);
   }
 
   /** Instructions of the entry text whose mnemonic matches, by a linear sweep of __entry_text. */
@@ -375,7 +356,7 @@ export class KernelHarness {
     const violations = this.judge(s, first.obs, first.ctx);
     if (violations.length === 0 && !this.harnessTrouble(first.obs)) return result;
     // Replay with the trace on, for the evidence.
-    const replay = this.execute(s, null, this.opts.traceDepth ?? 48);
+    const replay = this.execute(s, null, this.opts.traceDepth ?? 4096);
     return this.verdict(result, s, replay.obs, this.judge(s, replay.obs, replay.ctx), replay.ctx);
   }
 
@@ -385,7 +366,7 @@ export class KernelHarness {
     result.steps = reference.obs.steps;
     const refViolations = this.judge(s, reference.obs, reference.ctx);
     if (refViolations.length || !reference.obs.returns.length) {
-      const replay = this.execute(s, null, this.opts.traceDepth ?? 48);
+      const replay = this.execute(s, null, this.opts.traceDepth ?? 4096);
       return this.verdict({ ...result, sweep: { points: 0, failed: 0, firstFailure: 'the run without injection already fails' } }, s, replay.obs, this.judge(s, replay.obs, replay.ctx), replay.ctx);
     }
     // Kernel instructions of the reference run: indices 1 .. K (0 is the entry instruction in user mode).
@@ -407,7 +388,8 @@ export class KernelHarness {
     const at = (i: number) => this.instructionAt(s, i);
     result.sweep = { points: k, failed, firstFailure: firstFailure ? at(firstFailure.index) : null };
     if (!firstFailure) return result;
-    const replay = this.execute(s, { beforeStep: firstFailure.index, kind: sweep.inject, vector }, this.opts.traceDepth ?? 48);
+    const replay = this.execute(s, { beforeStep: firstFailure.index, kind: sweep.inject, vector }, this.opts.traceDepth ?? 4096);
+    if (replay.obs.injected) result.sweep.firstFailure = `${sweep.inject === 'nmi' ? 'NMI' : 'interrupt'} raised before instruction ${firstFailure.index} (${result.sweep.firstFailure}), taken at ${replay.obs.injected.at}`;
     let violations = this.judge(s, replay.obs, replay.ctx);
     if (!violations.length && replay.obs.injected && !replay.obs.injected.delivered) {
       violations = [{ invariant: 'injected-delivered', expected: `the injected ${sweep.inject === 'nmi' ? 'NMI' : 'interrupt'} to be taken`, seen: 'still pending when the run ended', detail: '' }];
@@ -430,7 +412,16 @@ export class KernelHarness {
   private judge(s: Scenario, obs: RunObservation, ctx: InvariantContext): Violation[] {
     const out: Violation[] = [];
     const implicit = implicitViolation(obs);
-    if (implicit) return [implicit];
+    if (implicit) {
+      // The kernel died before returning; invariants about what happened on the way (a hook that ran
+      // twice, a pt_regs slot) still explain why, and come first. The oops headline is the evidence.
+      for (const spec of s.invariants) {
+        if (spec.name !== 'hooks' && spec.name !== 'pt-regs') continue;
+        const v = checkInvariant(spec, obs, ctx);
+        if (v?.beforeDeath) out.push(v);
+      }
+      return [...out, implicit];
+    }
     for (const spec of s.invariants) {
       const v = checkInvariant(spec, obs, ctx);
       if (v) out.push(v);
@@ -475,14 +466,19 @@ export class KernelHarness {
     port.restore(booted.snap);
     port.clearPendingEvents();
     const layout: BootLayout = { ...booted.boot, heapNext: booted.boot.heapNext };
-    setupTask(port, this.facts, layout, s.task);
     const user: UserLayout = setupUser(port, this.facts, layout, s.user, s.task.pid);
+    setupTask(port, this.facts, layout, s.task, user.labels);
     const ctx: InvariantContext = { facts: this.facts, scenario: s, boot: layout, user, values: { facts: this.facts, bits: s.user.mode, pid: s.task.pid, labels: user.labels } };
     const captureAt = new Set<string>(s.invariants.filter((i) => i.name === 'pt-regs').map((i) => String(i.params.at ?? 'do_syscall_64')));
     const rec = new Recorder(captureAt);
     booted.recorder.current = rec;
     const userBefore = user.stackPages.map((p) => ({ ...p, bytes: port.read(p.address, p.size) }));
     const before = port.registers();
+    let atEntry: RegisterState | null = null;
+    const removeEntry = user.start === user.entry ? null : port.addHook(user.entry, () => {
+      if (!atEntry && port.registers().cpl === 3) atEntry = port.registers();
+      return 'continue';
+    });
     let removeLabel: (() => void) | null = null;
     if (typeof s.until === 'object') {
       const at = user.labels[s.until.label];
@@ -509,8 +505,7 @@ export class KernelHarness {
         if (res.stop.kind === 'user-mode') {
           const regs = port.registers();
           kernelSteps += Math.max(0, res.steps - 1);
-          returns.push({ via: rec.lastReturn?.via ?? 'unknown', at: rec.lastReturn?.at ?? 0n, regs, step: runStart + res.steps });
-          rec.lastReturn = null;
+          returns.push({ via: res.stop.via, at: res.stop.at, regs, step: runStart + res.steps, stack: this.userStack(port, regs.gpr.rsp) });
           const pending = port.pendingEvents() > 0;
           if (s.until === 'return' && !pending) break;
           continue;
@@ -528,6 +523,7 @@ export class KernelHarness {
       }
     } finally {
       removeLabel?.();
+      removeEntry?.();
     }
     const final = port.registers();
     const trace = traceDepth > 0 ? port.trace() : [];
@@ -535,21 +531,22 @@ export class KernelHarness {
     booted.recorder.current = null;
 
     const kernelFaults: KernelFault[] = [];
-    let pfIndex = 0;
     for (const e of deliveries) {
-      const address = e.vector === 14 ? (rec.pfAddresses[pfIndex++] ?? null) : null;
-      if (e.cpl === 0 && e.kind === 'exception') kernelFaults.push({ event: e, address, fixup: this.image.fixups.get(e.rip) ?? null });
+      if (e.cpl === 0 && e.kind === 'exception') kernelFaults.push({ event: e, address: e.vector === 14 ? e.address : null, fixup: this.image.fixups.get(e.rip) ?? null });
     }
     const kernelState = layout.expectAfter.map((k) => ({ what: k.what, address: k.address, expected: k.value, seen: readU(port, k.address, k.size) }));
     const userMemoryChanged: RunObservation['userMemoryChanged'] = [];
     for (const p of userBefore) {
       const now = port.read(p.address, p.size);
+      let first = -1;
+      let lastI = -1;
       for (let i = 0; i < p.size; i++) {
         if (now[i] !== p.bytes[i]) {
-          userMemoryChanged.push({ page: p.address, firstChange: p.address + BigInt(i), before: p.bytes[i], after: now[i] });
-          break;
+          if (first < 0) first = i;
+          lastI = i;
         }
       }
+      if (first >= 0) userMemoryChanged.push({ page: p.address, firstChange: p.address + BigInt(first), lastChange: p.address + BigInt(lastI), before: p.bytes[first], after: now[first] });
     }
     const injected = inject
       ? {
@@ -562,11 +559,12 @@ export class KernelHarness {
       : null;
     if (injected) {
       const d = deliveries.find((x) => (inject?.kind === 'nmi' ? x.kind === 'nmi' : x.kind === 'interrupt'));
-      injected.at = d ? `${d.cpl === 0 ? this.image.symbols.format(d.rip) : `user ${hex(d.rip)}`} (instruction ${inject?.beforeStep}, taken at ${d.step})` : `instruction ${inject?.beforeStep}`;
+      injected.at = d ? `${d.cpl === 0 ? this.image.symbols.format(d.rip) : `user ${hex(d.rip)}`} (instruction ${d.step} of the run)` : 'nowhere';
     }
     const troubleRegs = rec.trouble?.regs ?? final;
     const obs: RunObservation = {
       before,
+      atEntry,
       returns,
       final,
       ptRegs: rec.ptRegs,
@@ -586,6 +584,16 @@ export class KernelHarness {
       injected,
     };
     return { obs, ctx };
+  }
+
+  private userStack(port: MachinePort, rsp: bigint): { address: bigint; bytes: Uint8Array } | null {
+    const out: number[] = [];
+    for (let a = rsp; a < rsp + 2048n; a += 4096n - (a & 4095n)) {
+      if (!port.isMapped(a)) break;
+      const n = Number(4096n - (a & 4095n));
+      out.push(...port.read(a, Math.min(n, Number(rsp + 2048n - a))));
+    }
+    return out.length ? { address: rsp, bytes: Uint8Array.from(out) } : null;
   }
 
   private stopTrouble(port: MachinePort, stop: RunObservation['stop'], steps: number): KernelTrouble {

@@ -9,13 +9,23 @@
 // dynamic "feature absent" path except for features x86_64 requires at compile time (FPU, FXSR, ...).
 // Runtime constants (USER_PTR_MAX) are applied: the kernel patches them unconditionally at boot and the
 // placeholder would make access_ok() wrong.
-import { PF_W, PF_X, PT_LOAD } from './elf.js';
+import { PF_W, PF_X, PT_LOAD, SHF_ALLOC, SHF_WRITE } from './elf.js';
 import { ProfileMismatch } from './errors.js';
 import type { KernelFacts } from './facts.js';
 import { GPRS, type GprName, type MachinePort } from './machine-port.js';
 import type { TaskSetup, UserProgram } from './scenario.js';
 import { resolveValue, type ValueContext } from './facts.js';
 import { bytesAt } from './elf.js';
+import { disassembleOne } from '../trace/disasm.js';
+
+/** What the setup deliberately does and does not do to the image, for reports. */
+export const SETUP_NOTES = [
+  'vmlinux is loaded at its link addresses (flat memory, no page tables); .rodata is read-only after the boot-time init calls, as after mark_rodata_ro().',
+  'Alternatives, static calls and paravirt sites are not patched: every ALTERNATIVE runs its original instruction and boot_cpu_data has no feature bits beyond those x86_64 requires at compile time.',
+  'Runtime constants (USER_PTR_MAX) are patched, as boot always does.',
+  'Per-CPU data is the image\'s boot copy behind GS (this_cpu_off = __per_cpu_load); TSS sp0 is the entry stack, IST entries are the exception stacks, the IDT comes from the kernel\'s own idt_data tables.',
+  'Boot-time fpu__init_system() runs in the emulator so signal frames have an FPU layout; port 0x61 (NMI reason) reads 0.',
+];
 
 const START_KERNEL_MAP = 0xffffffff80000000n;
 const PAGE = 4096n;
@@ -35,6 +45,8 @@ const KERNEL_HEAP_SIZE = 64 * 1024;
 
 export interface BootLayout {
   percpuBase: bigint;
+  /** Top of the task's kernel stack (pcpu_hot.top_of_stack); pt_regs sit right below it. */
+  initStackTop: bigint;
   hot: bigint | null;
   tss: bigint;
   gdt: bigint;
@@ -84,6 +96,15 @@ export function loadImage(port: MachinePort, facts: KernelFacts): void {
       perms.set(p, { write: (prev?.write ?? false) || (seg.flags & PF_W) !== 0, exec: (prev?.exec ?? false) || (seg.flags & PF_X) !== 0 });
     }
   }
+  // Sections marked writable are writable during boot even inside a read-only segment: .rodata holds
+  // __ro_after_init data that init code writes before mark_rodata_ro() (see markRodataRo()).
+  for (const sec of elf.sections) {
+    if (!(sec.flags & SHF_ALLOC) || !(sec.flags & SHF_WRITE) || sec.size === 0 || sec.addr < START_KERNEL_MAP) continue;
+    for (let p = pageDown(sec.addr); p < pageUp(sec.addr + BigInt(sec.size)); p += PAGE) {
+      const prev = perms.get(p);
+      if (prev) perms.set(p, { write: true, exec: prev.exec });
+    }
+  }
   // Map runs of pages with equal permissions in one call.
   const pages = [...perms.keys()].sort((a, b) => (a < b ? -1 : 1));
   for (let i = 0; i < pages.length; ) {
@@ -99,6 +120,14 @@ export function loadImage(port: MachinePort, facts: KernelFacts): void {
     port.write(START_KERNEL_MAP + seg.paddr, elf.bytes.subarray(seg.offset, seg.offset + seg.filesz));
   }
   applyRuntimeConstants(port, facts);
+}
+
+/** mark_rodata_ro(): once init is done, [__start_rodata, __end_rodata) is read-only and not executable. */
+export function markRodataRo(port: MachinePort, facts: KernelFacts): void {
+  const start = facts.image.symbols.find('__start_rodata');
+  const end = facts.image.symbols.find('__end_rodata');
+  if (!start || !end || end.address <= start.address) return;
+  port.protect(pageDown(start.address), Number(pageUp(end.address) - pageDown(start.address)), { write: false, exec: false, user: false });
 }
 
 const RUNTIME_CONST_PLACEHOLDER = 0x0123456789abcdefn;
@@ -144,7 +173,9 @@ export function bootCpu(port: MachinePort, facts: KernelFacts): BootLayout {
     if (sym) writeU(port, sym.address, 1, readU(port, sym.address, 1) | 1n);
   }
   const task = facts.symbol(profile.task, 'the current task');
-  const initStackTop = facts.symbol(profile.initStackTop, 'the task stack');
+  const initStack = facts.symbol(profile.initStack, 'the task stack');
+  // TOP_OF_INIT_STACK as the kernel computed it: the static value of pcpu_hot.top_of_stack.
+  let initStackTop = initStack + facts.value('THREAD_SIZE', 'the task stack size');
   let hot: bigint | null = null;
   let irqStackPtr: bigint | null = null;
   if (profile.percpu.hot) {
@@ -152,6 +183,8 @@ export function bootCpu(port: MachinePort, facts: KernelFacts): BootLayout {
     const off = (name: string) => facts.image.offset(name);
     const currentOff = BigInt(off('X86_current_task') ?? 0);
     const topOff = BigInt(off('X86_top_of_stack') ?? facts.num('X86_top_of_stack', 'pcpu_hot.top_of_stack'));
+    const staticTop = readU(port, hot + topOff, 8);
+    if (staticTop > initStack && staticTop <= initStackTop) initStackTop = staticTop;
     writeU(port, hot + currentOff, 8, task);
     writeU(port, hot + topOff, 8, initStackTop);
     expectAfter.push({ address: hot + currentOff, size: 8, value: task, what: 'pcpu_hot.current_task' });
@@ -238,9 +271,55 @@ export function bootCpu(port: MachinePort, facts: KernelFacts): BootLayout {
   port.set('efer', 0xd01n);
   port.set('kernel_gs_base', 0n);
   port.set('gs_base', percpuBase);
+  // cr4_init_shadow(): the per-CPU copy of CR4 that cr4_set_bits() and friends start from.
+  const cr4Shadow = facts.maybe('TLB_STATE_cr4');
+  if (cr4Shadow !== undefined && syms.percpu.has('cpu_tlbstate')) writeU(port, pc('cpu_tlbstate', 'the CR4 shadow') + cr4Shadow, 8, 0x6a0n);
   expectAfter.push({ address: percpuBase + facts.percpu(profile.percpu.tss, 'the TSS') + sp0, size: 8, value: entryStackTop, what: 'cpu_tss_rw.x86_tss.sp0' });
 
-  return { percpuBase, hot, tss, gdt, idt, entryStackTop, istTops, irqStackPtr, task, expectAfter, heapNext: KERNEL_HEAP };
+  return { percpuBase, initStackTop, hot, tss, gdt, idt, entryStackTop, istTops, irqStackPtr, task, expectAfter, heapNext: KERNEL_HEAP };
+}
+
+/** A supervisor page holding the return address of harness calls into the kernel. */
+const CALL_RETURN = KERNEL_HEAP + BigInt(KERNEL_HEAP_SIZE);
+
+/**
+ * Run a kernel function to completion, as boot would call it: CPL 0, kernel CS/SS, interrupts off,
+ * on the current task's stack, returning to a harness address. Throws when it does not come back.
+ */
+export function callKernel(port: MachinePort, facts: KernelFacts, layout: BootLayout, name: string, args: bigint[] = [], maxSteps = 2_000_000): bigint {
+  const fn = facts.symbol(name, 'a boot-time initialisation the harness runs');
+  if (!port.isMapped(CALL_RETURN)) {
+    port.map(CALL_RETURN, 4096, { write: false, exec: true, user: false });
+    port.write(CALL_RETURN, new Uint8Array(4096).fill(0xcc));
+  }
+  const kernelCs = Number(facts.value('KERNEL_CS', 'kernel CS'));
+  port.loadCodeSegment(kernelCs);
+  port.loadDataSegment('ss', Number(facts.value('KERNEL_DS', 'kernel SS')));
+  // Below where the entry code would put pt_regs, as for code running in the task's kernel context.
+  const rsp = (layout.initStackTop - BigInt(facts.image.ptRegs.size) - 0x100n) & ~0xfn;
+  writeU(port, rsp - 8n, 8, CALL_RETURN);
+  port.set('rsp', rsp - 8n);
+  port.set('rflags', 0x2n);
+  const argRegs = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
+  args.forEach((a, i) => port.set(argRegs[i], a));
+  port.set('rip', fn);
+  let returned = false;
+  const remove = port.addHook(CALL_RETURN, () => {
+    returned = true;
+    return 'stop';
+  });
+  try {
+    const res = port.run({ maxSteps, stopAtUserMode: false, inject: [] });
+    const kernelEvents = res.events.filter((e) => e.kind === 'exception');
+    if (!returned || kernelEvents.length) {
+      const at = facts.image.symbols.format(port.get('rip'));
+      const why = kernelEvents.length ? `${kernelEvents.length} exception(s), the first vector ${kernelEvents[0].vector} at ${facts.image.symbols.format(kernelEvents[0].rip)}` : `it stopped (${res.stop.kind}) at ${at}`;
+      throw new ProfileMismatch(`The boot-time call ${name}() did not complete: ${why}.`, 'The profile runs this initialisation for signal delivery; this kernel needs a different setup.');
+    }
+  } finally {
+    remove();
+  }
+  return port.get('rax');
 }
 
 function ia32Enabled(port: MachinePort, facts: KernelFacts): boolean {
@@ -333,7 +412,7 @@ export function kernelAlloc(port: MachinePort, layout: BootLayout, size: number)
 }
 
 /** Give `current` what a scenario asks for: pid, work bits, audit context, seccomp mode, an mm with the 32-bit vDSO. */
-export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLayout, task: TaskSetup): void {
+export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLayout, task: TaskSetup, labels: Record<string, bigint> = {}): void {
   const { profile } = facts;
   if (profile.pid) {
     const pid = facts.symbol(profile.pid.structPid, 'the pid of current');
@@ -363,13 +442,34 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
   if (task.seccomp === 'strict') {
     writeU(port, layout.task + facts.value('TASK_seccomp_mode', 'task_struct.seccomp.mode'), 4, facts.value('SECCOMP_MODE_STRICT', 'strict seccomp'));
   }
+  const signals = Object.entries(task.signals);
+  if (signals.length > 0) {
+    // The handler as sigaction(sig, {SA_SIGINFO|SA_RESTORER, sa_restorer = @restorer}) would install it.
+    const sighand = readU(port, layout.task + facts.value('TASK_sighand', 'task_struct.sighand'), 8);
+    const action = sighand + facts.value('SIGHAND_action', 'sighand_struct.action');
+    const size = facts.value('K_SIGACTION_size', 'struct k_sigaction');
+    const restorer = labels.restorer;
+    if (restorer === undefined) throw new ProfileMismatch('A scenario with signal handlers needs a "restorer" label (the rt_sigreturn stub).', 'Add restorer: to user.asm.');
+    const flags = facts.value('SA_SIGINFO', 'SA_SIGINFO') | facts.value('SA_RESTORER', 'SA_RESTORER');
+    for (const [sig, handlerText] of signals) {
+      const n = facts.value(sig, `signal ${sig}`);
+      const handler = handlerText.startsWith('@') ? labels[handlerText.slice(1)] : BigInt(handlerText);
+      if (handler === undefined) throw new ProfileMismatch(`The handler ${handlerText} of ${sig} is not a label of the program.`, 'Name a label of user.asm.');
+      const ka = action + (n - 1n) * size;
+      writeU(port, ka + facts.value('KSA_handler', 'sa_handler'), 8, handler);
+      writeU(port, ka + facts.value('KSA_flags', 'sa_flags'), 8, flags);
+      writeU(port, ka + facts.value('KSA_restorer', 'sa_restorer'), 8, restorer);
+      writeU(port, ka + facts.value('KSA_mask', 'sa_mask'), 8, 0n);
+    }
+  }
+  // current->mm: a user task always has one (see KernelProfile.userMm).
+  const mm = facts.symbol(profile.userMm, 'the mm of current');
+  writeU(port, layout.task + facts.value('TASK_mm', 'task_struct.mm'), 8, mm);
+  writeU(port, layout.task + facts.value('TASK_active_mm', 'task_struct.active_mm'), 8, mm);
   if (task.vdso32 !== null) {
-    const mm = kernelAlloc(port, layout, facts.num('MM_size', 'struct mm_struct'));
     const image = facts.symbol('vdso_image_32', 'the 32-bit vDSO');
     writeU(port, mm + facts.value('MM_context_vdso', 'mm->context.vdso'), 8, task.vdso32);
     writeU(port, mm + facts.value('MM_context_vdso_image', 'mm->context.vdso_image'), 8, image);
-    writeU(port, layout.task + facts.value('TASK_mm', 'task_struct.mm'), 8, mm);
-    writeU(port, layout.task + facts.value('TASK_active_mm', 'task_struct.active_mm'), 8, mm);
     const data = readU(port, image + facts.value('VDSO_IMAGE_data', 'vdso_image.data'), 8);
     const size = Number(readU(port, image + facts.value('VDSO_IMAGE_size', 'vdso_image.size'), 8));
     port.map(task.vdso32, size, { write: false, exec: true, user: true });
@@ -417,7 +517,11 @@ export function enterUserSegments(port: MachinePort, cs: number, ss: number, mod
 
 export interface UserLayout {
   labels: Record<string, bigint>;
+  /** Where user execution starts ("start" label, else "entry"). */
+  start: bigint;
+  /** The instruction that enters the kernel, and the address after it (the syscall return RIP). */
   entry: bigint;
+  afterEntry: bigint;
   stackPages: { address: bigint; size: number }[];
   regs: Record<GprName, bigint>;
   rflags: bigint;
@@ -460,6 +564,9 @@ export function setupUser(port: MachinePort, facts: KernelFacts, layout: BootLay
   port.set('fs_base', program.mode === 64 ? USER_FS_BASE : 0n);
   port.set('gs_base', program.mode === 64 ? USER_GS_BASE : 0n);
   port.set('rflags', rflags);
-  port.set('rip', labels.entry);
-  return { labels, entry: labels.entry, stackPages, regs, rflags, cs, ss };
+  const start = labels.start ?? labels.entry;
+  port.set('rip', start);
+  const off = program.labels.entry;
+  const len = disassembleOne(program.bytes.subarray(off, off + 15), labels.entry, program.mode).length;
+  return { labels, start, entry: labels.entry, afterEntry: labels.entry + BigInt(len), stackPages, regs, rflags, cs, ss };
 }

@@ -104,7 +104,15 @@ export function sourceTree(buildDir: string): string | null {
 function sourceRelative(file: string, buildDir: string, source: string): string {
   if (!file.includes('/') || (!file.startsWith('.') && !file.startsWith('/'))) return file;
   const abs = path.resolve(buildDir, file);
-  return abs.startsWith(source + path.sep) ? abs.slice(source.length + 1) : file;
+  if (abs.startsWith(source + path.sep)) return abs.slice(source.length + 1);
+  // The build directory may have moved since (a kept copy): drop leading components until the rest
+  // names a file of the source tree.
+  const parts = file.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const rest = parts.slice(i).join('/');
+    if (fs.existsSync(path.join(source, rest))) return rest;
+  }
+  return file;
 }
 
 export class KernelImage {
@@ -170,7 +178,15 @@ export class KernelImage {
     }
     const bugTable = decodeBugTable(elf, symbols, configEnabled(config, 'DEBUG_BUGVERBOSE'));
     const source = sourceTree(dir);
-    if (source) for (const b of bugTable) if (b.file) b.file = sourceRelative(b.file, dir, source);
+    if (source) {
+      const seen = new Map<string, string>();
+      for (const b of bugTable) {
+        if (!b.file) continue;
+        let f = seen.get(b.file);
+        if (f === undefined) seen.set(b.file, (f = sourceRelative(b.file, dir, source)));
+        b.file = f;
+      }
+    }
     const exceptionTable = decodeExceptionTable(elf, symbols);
     if (!exceptionTableSorted(exceptionTable)) {
       throw new KernelImageError(`__ex_table of vmlinux in ${dir} is not sorted.`, 'The kernel sorts it at link time (scripts/sorttable); rebuild the kernel.');

@@ -33,8 +33,9 @@ export const linux612: KernelProfile = {
   percpuLoad: '__per_cpu_load',
   cpuMasks: ['__cpu_possible_mask', '__cpu_present_mask', '__cpu_online_mask', '__cpu_active_mask'],
   task: 'init_task',
+  userMm: 'init_mm',
   pid: { structPid: 'init_struct_pid', pidNamespace: 'init_pid_ns' },
-  initStackTop: '__top_init_kernel_stack',
+  initStack: 'init_stack',
   idtTables: ['early_idts', 'early_pf_idts', 'def_idts', 'ia32_idt', 'apic_idts'],
   irqEntries: 'irq_entries_start',
   spuriousEntries: 'spurious_entries_start',
@@ -45,7 +46,8 @@ export const linux612: KernelProfile = {
       'linux/seccomp.h', 'linux/audit.h', '"kernel/audit.h"', 'linux/signal_types.h', 'linux/entry-common.h',
       'linux/errno.h', 'asm/processor.h', 'asm/segment.h', 'asm/irq_vectors.h', 'asm/page_types.h',
       'asm/desc_defs.h', 'asm/idtentry.h', 'asm/vdso.h', 'asm/fpu/types.h', 'asm/current.h', 'asm/preempt.h',
-      'asm/cpufeatures.h', 'asm/msr-index.h', 'asm/unistd.h', 'asm/ia32.h',
+      'asm/cpufeatures.h', 'asm/msr-index.h', 'asm/unistd.h', 'asm/ia32.h', 'asm/sigframe.h', 'asm/fpu/api.h',
+      'asm/trapnr.h', 'asm/traps.h',
     ],
     values: {
       // Selectors and GDT layout (asm/segment.h).
@@ -92,6 +94,26 @@ export const linux612: KernelProfile = {
       // CPU identity the kernel tests at run time (boot_cpu_data).
       CPUINFO_x86_vendor: off('cpuinfo_x86', 'x86_vendor'), CPUINFO_x86_capability: off('cpuinfo_x86', 'x86_capability'),
       X86_VENDOR_INTEL: 'X86_VENDOR_INTEL', X86_VENDOR_AMD: 'X86_VENDOR_AMD',
+      // Signal delivery: current's handlers, and the user-visible frame the kernel builds (uapi ABI).
+      SIGHAND_action: off('sighand_struct', 'action'), K_SIGACTION_size: 'sizeof(struct k_sigaction)',
+      KSA_handler: off('k_sigaction', 'sa.sa_handler'), KSA_flags: off('k_sigaction', 'sa.sa_flags'),
+      KSA_restorer: off('k_sigaction', 'sa.sa_restorer'), KSA_mask: off('k_sigaction', 'sa.sa_mask'),
+      SA_SIGINFO: 'SA_SIGINFO', SA_RESTORER: 'SA_RESTORER',
+      SIGILL: 'SIGILL', SIGTRAP: 'SIGTRAP', SIGSEGV: 'SIGSEGV', SIGBUS: 'SIGBUS', SIGFPE: 'SIGFPE',
+      UC_mcontext: off('ucontext', 'uc_mcontext'),
+      SC_r8: off('sigcontext_64', 'r8'), SC_rip: off('sigcontext_64', 'ip'), SC_eflags: off('sigcontext_64', 'flags'),
+      SC_cs: off('sigcontext_64', 'cs'), SC_ss: off('sigcontext_64', 'ss'), SC_err: off('sigcontext_64', 'err'),
+      SC_trapno: off('sigcontext_64', 'trapno'), SC_cr2: off('sigcontext_64', 'cr2'), SC_rsp: off('sigcontext_64', 'sp'),
+      SC_rax: off('sigcontext_64', 'ax'), SC_rcx: off('sigcontext_64', 'cx'), SC_rdx: off('sigcontext_64', 'dx'),
+      SC_rbx: off('sigcontext_64', 'bx'), SC_rbp: off('sigcontext_64', 'bp'), SC_rsi: off('sigcontext_64', 'si'),
+      SC_rdi: off('sigcontext_64', 'di'), SC_r9: off('sigcontext_64', 'r9'), SC_r10: off('sigcontext_64', 'r10'),
+      SC_r11: off('sigcontext_64', 'r11'), SC_r12: off('sigcontext_64', 'r12'), SC_r13: off('sigcontext_64', 'r13'),
+      SC_r14: off('sigcontext_64', 'r14'), SC_r15: off('sigcontext_64', 'r15'),
+      X86_TRAP_UD: 'X86_TRAP_UD', X86_TRAP_BP: 'X86_TRAP_BP', X86_TRAP_PF: 'X86_TRAP_PF',
+      // FPU configuration boot leaves for a CPU without XSAVE (fpu__init_system_xstate_size_legacy()).
+      FPU_CFG_max_size: off('fpu_state_config', 'max_size'), FPU_CFG_default_size: off('fpu_state_config', 'default_size'),
+      FXREGS_size: 'sizeof(struct fxregs_state)', FPSTATE_size: off('fpstate', 'size'), FPSTATE_user_size: off('fpstate', 'user_size'),
+      FPSTATE_regs: off('fpstate', 'regs'), TLB_STATE_cr4: off('tlb_state', 'cr4'),
       // Errors scenarios expect.
       ENOSYS: 'ENOSYS', EBADF: 'EBADF', EFAULT: 'EFAULT',
       // ABI: system call numbers (also read from the build's unistd_*.h when present).
@@ -107,8 +129,14 @@ export const linux612: KernelProfile = {
     IDT_DATA_size: 24n, IDT_DATA_vector: 0n, IDT_DATA_segment: 4n, IDT_DATA_bits: 8n, IDT_DATA_addr: 16n,
     PREEMPT_ENABLED: 0x80000000n,
     ENOSYS: 38n, EBADF: 9n, EFAULT: 14n,
+    SA_SIGINFO: 4n, SA_RESTORER: 0x04000000n, SIGILL: 4n, SIGTRAP: 5n, SIGSEGV: 11n, SIGBUS: 7n, SIGFPE: 8n,
+    UC_mcontext: 40n, SC_r8: 0n, SC_rip: 128n, SC_eflags: 136n, SC_cs: 144n, SC_ss: 150n, SC_err: 152n, SC_trapno: 160n, SC_cr2: 176n,
+    SC_rsp: 120n, SC_rax: 104n, SC_rcx: 112n, SC_rdx: 96n, SC_rbx: 88n, SC_rbp: 80n, SC_rsi: 72n, SC_rdi: 64n,
+    SC_r9: 8n, SC_r10: 16n, SC_r11: 24n, SC_r12: 32n, SC_r13: 40n, SC_r14: 48n, SC_r15: 56n,
+    X86_TRAP_UD: 6n, X86_TRAP_BP: 3n, X86_TRAP_PF: 14n,
   },
   runtimeConstants: [{ section: 'runtime_ptr_USER_PTR_MAX', kind: 'ptr', valueOf: 'TASK_SIZE_MAX', variable: 'USER_PTR_MAX' }],
+  initCalls: ['fpu__init_system'],
   hooks: [
     'syscall_trace_enter', '__secure_computing', '__audit_syscall_entry', '__audit_syscall_exit',
     'syscall_exit_to_user_mode', 'do_syscall_64', 'do_int80_emulation', 'do_fast_syscall_32', 'do_SYSENTER_32',

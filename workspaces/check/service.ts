@@ -1,0 +1,105 @@
+// The check service: runs the emulator suite on a build directory in a worker thread (the emulator is
+// CPU-bound for seconds), with progress per scenario and cancellation that stops the worker at once.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Cancelled, NotFound, ReviewError } from '../errors.js';
+import { defaultCacheDir } from '../host/paths.js';
+import type { CheckReport, CheckScenarioInfo } from '../host/api/check.js';
+import { loadScenarios } from '../../emulator/kernel/scenario.js';
+import { runCheck, type CheckRequest } from './run.js';
+import type { WorkerMessage } from './worker.js';
+
+/** The build cannot be checked: its files are missing or inconsistent, or no profile fits it. */
+export class BuildNotCheckable extends ReviewError {}
+/** A scenario file or name is wrong. */
+export class ScenarioProblem extends ReviewError {}
+/** The harness itself failed (a bug): the message says where. */
+export class CheckCrashed extends ReviewError {}
+
+export interface CheckProgress {
+  phase: 'check';
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+export interface CheckOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: CheckProgress) => void;
+}
+
+function toReviewError(kind: string, message: string, hint: string): ReviewError {
+  if (kind === 'KernelImageError' || kind === 'ProfileMismatch') return new BuildNotCheckable(message, hint);
+  if (kind === 'ScenarioError') return new ScenarioProblem(message, hint);
+  if (kind === 'HarnessError' && /cancelled/i.test(message)) return new Cancelled('check');
+  if (kind === 'HarnessError') return new ScenarioProblem(message, hint);
+  return new CheckCrashed(message, hint);
+}
+
+export class CheckService {
+  readonly probeCacheDir: string;
+
+  constructor(opts: { cacheDir?: string; useWorker?: boolean } = {}) {
+    this.probeCacheDir = path.join(opts.cacheDir ?? defaultCacheDir(), 'check-probes');
+    this.useWorker = opts.useWorker ?? true;
+  }
+
+  private readonly useWorker: boolean;
+
+  scenarios(): CheckScenarioInfo[] {
+    return loadScenarios().map((s) => ({ name: s.name, summary: s.summary, group: s.group, requires: s.requires, invariants: s.invariants.map((i) => i.name) }));
+  }
+
+  async check(buildDir: string, scenarios: string[] | undefined, opts: CheckOptions = {}): Promise<CheckReport> {
+    const dir = path.resolve(buildDir);
+    if (!fs.existsSync(dir)) throw new NotFound(`No build directory at ${dir}.`, 'Build the kernel first (entrybench build --tree DIR) and pass the build directory it prints.');
+    if (opts.signal?.aborted) throw new Cancelled('check');
+    const req: CheckRequest = { buildDir: dir, scenarios, probeCacheDir: this.probeCacheDir };
+    const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-entry.mjs');
+    if (this.useWorker && fs.existsSync(entry)) return this.inWorker(entry, req, opts);
+    return this.inProcess(req, opts);
+  }
+
+  private async inProcess(req: CheckRequest, opts: CheckOptions): Promise<CheckReport> {
+    try {
+      return await runCheck(req, {
+        signal: opts.signal,
+        onPhase: (message) => opts.onProgress?.({ phase: 'check', message }),
+        onScenario: (r, done, total) => opts.onProgress?.({ phase: 'check', message: `${r.name}: ${r.verdict}`, done, total }),
+      });
+    } catch (err) {
+      if (err instanceof ReviewError) throw err;
+      const e = err as { kind?: string; message?: string; hint?: string };
+      if (typeof e.kind === 'string' && typeof e.hint === 'string') throw toReviewError(e.kind, e.message ?? '', e.hint);
+      throw err;
+    }
+  }
+
+  private inWorker(entry: string, req: CheckRequest, opts: CheckOptions): Promise<CheckReport> {
+    return new Promise<CheckReport>((resolve, reject) => {
+      const worker = new Worker(entry, { workerData: req });
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        opts.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        finish(() => reject(new Cancelled('check')));
+        void worker.terminate();
+      };
+      opts.signal?.addEventListener('abort', onAbort);
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'phase') opts.onProgress?.({ phase: 'check', message: m.message });
+        else if (m.type === 'scenario') opts.onProgress?.({ phase: 'check', message: `${m.name}: ${m.verdict}`, done: m.done, total: m.total });
+        else if (m.type === 'done') finish(() => resolve(m.report as CheckReport));
+        else if (m.type === 'error') finish(() => reject(toReviewError(m.kind, m.message, m.hint)));
+      });
+      worker.on('error', (err) => finish(() => reject(new CheckCrashed(`The check worker failed: ${err.message}`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.'))));
+      worker.on('exit', (code) => finish(() => reject(new CheckCrashed(`The check worker exited (code ${code}) without a report.`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.'))));
+    });
+  }
+}
