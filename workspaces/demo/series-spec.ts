@@ -194,10 +194,12 @@ again.
 
 RBX has just been restored from pt_regs one line up, so this overwrites
 the user's RBX with the saved R11, and the second one below with the
-saved RCX. That is the value the test sees: 0x400148 is the return
-address, right after the SYSCALL in the probe. The IRET path is fine,
-which is why the rt_sigreturn check passes. The dummy pops need a
-register that POP_REGS restores afterwards, RSI for example.
+saved RCX.
+
+That is the value the test sees: 0x400148 is the return address, right
+after the SYSCALL in the probe. The IRET path is fine, which is why the
+rt_sigreturn check passes. The dummy pops need a register that POP_REGS
+restores afterwards, RSI for example.
 
 I guess 6/10 hides it because it removes skip_r11rcx again?
 
