@@ -184,20 +184,25 @@ function baseSubject(s: string): string {
   return s.replace(/^(?:(?:Re|RE|Aw|AW|Fwd|Fw|FW)\s*:\s*)+/, '').trim();
 }
 
+/** The subject that stands before each header marker of a flattened page, and where it starts. */
+function attachSubjects<T extends { at: number; end: number }>(flat: string, marks: T[]): (T & { subject: string; subjectStart: number })[] {
+  const seen: string[] = [];
+  return marks.map((mk, k) => {
+    const prevEnd = k === 0 ? 0 : marks[k - 1].end;
+    const s = k === 0 ? { subject: flat.slice(0, mk.at).trim(), start: 0 } : subjectBefore(flat, prevEnd, mk.at, seen);
+    const b = baseSubject(s.subject);
+    if (b && !seen.includes(b)) seen.push(b);
+    return { ...mk, subject: s.subject, subjectStart: s.start };
+  });
+}
+
 function mailArchiveInline(text: string): Block[] {
   const flat = text.replace(/\n/g, ' ');
   const names = knownNames(flat);
   const markers: { at: number; end: number; ymd: string }[] = [];
   MAIL_ARCHIVE_INLINE.lastIndex = 0;
   for (let m = MAIL_ARCHIVE_INLINE.exec(flat); m; m = MAIL_ARCHIVE_INLINE.exec(flat)) markers.push({ at: m.index, end: m.index + m[0].length, ymd: m[1] });
-  const seen: string[] = [];
-  const heads = markers.map((mk, k) => {
-    const prevEnd = k === 0 ? 0 : markers[k - 1].end;
-    const s = k === 0 ? { subject: flat.slice(0, mk.at).trim(), start: 0 } : subjectBefore(flat, prevEnd, mk.at, seen);
-    const b = baseSubject(s.subject);
-    if (b && !seen.includes(b)) seen.push(b);
-    return { ...mk, subject: s.subject, subjectStart: s.start };
-  });
+  const heads = attachSubjects(flat, markers);
   return heads.map((h, k) => {
     const next = heads[k + 1];
     const bodyEnd = next ? next.subjectStart : flat.length;
@@ -285,14 +290,7 @@ function lkmlInline(text: string): Block[] {
   LKML_IU_INLINE.lastIndex = 0;
   for (let m = LKML_IU_INLINE.exec(flat); m; m = LKML_IU_INLINE.exec(flat))
     heads.push({ at: m.index, end: m.index + m[0].length, author: m[1].replace(/<[^>]*>/g, '').trim(), dateText: m[2] });
-  const seen: string[] = [];
-  const withSubjects = heads.map((h, k) => {
-    const prevEnd = k === 0 ? 0 : heads[k - 1].end;
-    const s = k === 0 ? { subject: flat.slice(0, h.at).trim(), start: 0 } : subjectBefore(flat, prevEnd, h.at, seen);
-    const b = baseSubject(s.subject);
-    if (b && !seen.includes(b)) seen.push(b);
-    return { ...h, subject: s.subject, subjectStart: s.start };
-  });
+  const withSubjects = attachSubjects(flat, heads);
   return withSubjects.map((h, k) => {
     const next = withSubjects[k + 1];
     const bodyEnd = next ? next.subjectStart : flat.length;

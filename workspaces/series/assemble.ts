@@ -470,8 +470,14 @@ export function assembleSeries(input: AssembleInput): Series[] {
     }
   });
 
-  const firstDate = (s: Series) => Math.min(...s.messages.map((m) => messages[m].date?.getTime() ?? Number.MAX_SAFE_INTEGER));
-  const order = series.map((s, k) => ({ s, k, at: firstDate(s) }));
-  order.sort((a, b) => a.at - b.at || a.k - b.k);
-  return order.map((o) => o.s);
+  return sortBySent(series, (s) => [s.cover?.message ?? null, ...s.parts.map((p) => p.message)], (m) => messages[m].date?.getTime() ?? null);
+}
+
+/** Series in the order they were sent: by the earliest date of their cover and parts, then as found. */
+export function sortBySent<S>(list: S[], members: (s: S) => (number | null)[], dateOf: (m: number) => number | null): S[] {
+  const at = (s: S) => Math.min(...members(s).map((m) => (m === null ? Number.MAX_SAFE_INTEGER : (dateOf(m) ?? Number.MAX_SAFE_INTEGER))));
+  return list
+    .map((s, k) => ({ s, k, at: at(s) }))
+    .sort((a, b) => a.at - b.at || a.k - b.k)
+    .map((o) => o.s);
 }

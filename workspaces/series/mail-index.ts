@@ -6,7 +6,7 @@ import { readMailInputs, type MailInput, type ReadProgress, type SourceSummary }
 import { decodeEncodedWords, parseAddress, parseMailDate, parseMessageIds } from '../mail/headers.js';
 import { buildThreads } from '../mail/thread.js';
 import { parseSubject } from './subject.js';
-import { groupSeries, parentsOf, type SeriesHead } from './assemble.js';
+import { groupSeries, parentsOf, sortBySent, type SeriesHead } from './assemble.js';
 
 export interface IndexedMessage {
   messageId: string | null;
@@ -202,5 +202,6 @@ export async function indexMail(inputs: MailInput[], opts: IndexOptions = {}): P
       thread: g.thread,
     };
   });
-  return { messages, duplicates, threads, series, diagnostics, sources, bytes };
+  const sorted = sortBySent(series, (s) => [s.cover, ...s.parts.map((p) => p.message)], (m) => messages[m].date);
+  return { messages, duplicates, threads, series: sorted, diagnostics, sources, bytes };
 }
