@@ -9,6 +9,7 @@ struct uart_port {
 	u16		iobase;
 	u8		irq;
 	bool		present;
+	bool		stuck;		/* timed out waiting to transmit: do not wait again */
 	const char	*name;
 };
 

@@ -95,12 +95,23 @@ void serial8250_enable_rx_irq(struct uart_port *port)
 		serial_out(port, UART_IER, UART_IER_RDI);
 }
 
-/* Wait for room, but not forever: a missing or stuck UART must not hang the kernel. */
+/*
+ * Wait for room, but not forever: a missing or stuck UART must not hang the kernel. After one
+ * timeout stop waiting altogether (until the UART reports room again), so that a machine whose
+ * UART never says "empty" (an emulator without one) does not spend the timeout on every byte.
+ */
 void serial8250_putc(struct uart_port *port, char c)
 {
-	for (int tmout = BOTH_EMPTY_TIMEOUT; tmout; tmout--)
-		if (serial_in(port, UART_LSR) & UART_LSR_THRE)
-			break;
+	if (serial_in(port, UART_LSR) & UART_LSR_THRE) {
+		port->stuck = false;
+	} else if (!port->stuck) {
+		int tmout;
+
+		for (tmout = BOTH_EMPTY_TIMEOUT; tmout; tmout--)
+			if (serial_in(port, UART_LSR) & UART_LSR_THRE)
+				break;
+		port->stuck = !tmout;
+	}
 	serial_out(port, UART_TX, c);
 }
 
