@@ -16,6 +16,10 @@ import * as str from '../exec/string.js';
 import * as sys from '../exec/system.js';
 import * as misc from '../exec/misc.js';
 import * as fpu from '../exec/fpu.js';
+import * as fast from '../exec/fast.js';
+import { LINK_TARGET } from './record.js';
+
+fast.bindFallbacks(stack.pushR, stack.popR, control.callRel, control.retNear, LINK_TARGET);
 
 /** GPR index for an iced register (16..19 for AH..BH), or -1. */
 export function gprIndex(reg: number): number {
@@ -125,6 +129,34 @@ function bindMemory(ins: Instruction, r: Rec, ctx: Ctx, ignoreSegment: boolean):
  * immLo/immHi for the immediate, targetLo/targetHi for a near branch, r.size = operand size.
  */
 export function bindInstruction(r: Rec, ins: Instruction, ctx: Ctx): boolean {
+  const ok = bindGeneric(r, ins, ctx);
+  if (ok) specialize(r);
+  return ok;
+}
+
+/** Replace the generic handler with a specialised one for the hottest forms (exec/fast.ts). */
+function specialize(r: Rec): void {
+  const e = r.exec;
+  const size = r.size;
+  const wide = size === 8 || size === 4;
+  let f: Exec | undefined;
+  if (e === alu.aluRR || e === alu.aluRI) f = fast.fastAlu(r.aux, size, e === alu.aluRR, r);
+  else if (e === alu.incDecR && wide) f = r.aux === 0 ? (size === 8 ? fast.inc64 : fast.inc32) : size === 8 ? fast.dec64 : fast.dec32;
+  else if (e === move.movRR && wide) f = size === 8 ? fast.mov64rr : fast.mov32rr;
+  else if (e === move.movRI && wide) f = size === 8 ? fast.mov64ri : fast.mov32ri;
+  else if (e === move.movRM && wide && fast.simpleBase(r)) f = size === 8 ? fast.mov64rm : fast.mov32rm;
+  else if (e === move.movMR && wide && fast.simpleBase(r)) f = size === 8 ? fast.mov64mr : fast.mov32mr;
+  else if (e === move.movExtend && r.aux === 1 && size === 4 && r.mKind !== 0 && fast.simpleBase(r)) f = fast.movzb32rm;
+  else if (e === move.lea && size === 8 && fast.simpleBase(r)) f = fast.lea64base;
+  else if (r.bitness === 64 && size === 8 && e === stack.pushR) f = fast.push64r;
+  else if (r.bitness === 64 && size === 8 && e === stack.popR) f = fast.pop64r;
+  else if (r.bitness === 64 && e === control.callRel) f = fast.call64rel;
+  else if (r.bitness === 64 && e === control.retNear && r.immLo === 0) f = fast.ret64;
+  else if (e === control.jcc) f = fast.JCC[r.cc];
+  if (f) r.exec = f;
+}
+
+function bindGeneric(r: Rec, ins: Instruction, ctx: Ctx): boolean {
   const mn = ins.mnemonic;
   r.code = ins.code;
   r.mnemonic = mn;
