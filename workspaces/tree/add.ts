@@ -2,5 +2,5 @@
 import { runGit } from './git.js';
 
 export async function addEverything(dir: string, signal?: AbortSignal): Promise<void> {
-  await runGit(['add', '--force', '--all', '--', '.'], { cwd: dir, signal, config: ['core.fsmonitor=false'] });
+  await runGit(['add', '--force', '--all', '--', '.'], { cwd: dir, signal });
 }

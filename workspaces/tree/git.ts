@@ -45,8 +45,8 @@ export class GitFailed extends ReviewError {
 
 /**
  * Settings that make git behave the same whatever the user's configuration says: no hooks from the
- * reviewer's repository run on mail content, no signing prompts, no background gc in their repo, no
- * rerere resolutions applied behind the reviewer's back.
+ * reviewer's repository run on mail content, no signing prompts, no background gc or fsmonitor daemon
+ * in their repo, no rerere resolutions applied behind the reviewer's back.
  */
 export const NEUTRAL_CONFIG = [
   'core.hooksPath=/dev/null',
@@ -57,6 +57,8 @@ export const NEUTRAL_CONFIG = [
   'core.autocrlf=false',
   'core.safecrlf=false',
   'advice.detachedHead=false',
+  // No file-system monitor daemon started for a review worktree on the reviewer's behalf.
+  'core.fsmonitor=false',
 ];
 
 /** Variables from the caller's environment that would point git at another repository or config. */
