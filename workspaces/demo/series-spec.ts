@@ -171,13 +171,13 @@ the serial console) and the ABI checks fail from this patch on:
   # syscall ABI checks from user space: fast path, IRET path, slow path
   ok 1 - getpid returns the pid of init (1)
   ok 2 - getppid returns 0 for init
-  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400148 after getpid
-  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400148 after an unknown syscall
-  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400148 after write(1, "", 0)
+  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400171 after getpid
+  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400171 after an unknown syscall
+  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400171 after write(1, "", 0)
   not ok 3 - rbx preserved across syscall
   [...]
   ok 21 - rt_sigreturn restores every register (IRET path)
-  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400148 after getpid (slow path)
+  # rbx: expected 0xe1e1e1e100000303, got 0x0000000000400171 after getpid (slow path)
   [...]
   not ok 22 - slow path: registers preserved with syscall trace and audit on
   ok 23 - slow path: trace and audit hooks run once per syscall
@@ -196,7 +196,7 @@ RBX has just been restored from pt_regs one line up, so this overwrites
 the user's RBX with the saved R11, and the second one below with the
 saved RCX.
 
-That is the value the test sees: 0x400148 is the return address, right
+That is the value the test sees: 0x400171 is the return address, right
 after the SYSCALL in the probe. The IRET path is fine, which is why the
 rt_sigreturn check passes. The dummy pops need a register that POP_REGS
 restores afterwards, RSI for example.

@@ -41,14 +41,28 @@ scratch_rsp:	.quad 0
 
 	.text
 
-/* Save the C caller's callee-saved registers and remember the probe and the stack. */
-.macro PROBE_ENTER
+/* The C ABI's callee-saved registers, kept on the stack across a SYSCALL we do not trust. */
+.macro SAVE_CALLEE_SAVED
 	pushq	%rbx
 	pushq	%rbp
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+.endm
+
+.macro RESTORE_CALLEE_SAVED
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+.endm
+
+/* Save the C caller's registers and remember the probe and the stack. */
+.macro PROBE_ENTER
+	SAVE_CALLEE_SAVED
 	movq	%rdi, probe_ptr(%rip)
 	movq	%rsp, saved_rsp(%rip)
 .endm
@@ -80,12 +94,7 @@ scratch_rsp:	.quad 0
 	movq	scratch_rsp(%rip), %rax
 	movq	%rax, OUT+R_RSP(%rdi)
 	cld
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
+	RESTORE_CALLEE_SAVED
 	ret
 .endm
 
@@ -98,12 +107,7 @@ scratch_rsp:	.quad 0
 	.globl robust_syscall
 	.type robust_syscall, @function
 robust_syscall:
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_CALLEE_SAVED
 	movq	%rdi, %rax
 	movq	%rsi, %rdi
 	movq	%rdx, %rsi
@@ -111,12 +115,7 @@ robust_syscall:
 	movq	%r8, %r10
 	movq	%r9, %r8
 	syscall
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
+	RESTORE_CALLEE_SAVED
 	ret
 	.size robust_syscall, . - robust_syscall
 

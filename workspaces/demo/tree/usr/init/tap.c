@@ -53,35 +53,39 @@ void tap_begin(int extra_fd, int planned)
 	tap_line("1..%d\n", planned);
 }
 
-void tap_result(bool ok, const char *fmt, ...)
+/* One numbered result line: "ok N - name", "not ok N - name" or "ok N - name # SKIP why". */
+static void tap_numbered(bool ok, const char *skip_reason, const char *fmt, va_list args)
 {
 	char name[256];
-	va_list args;
 
-	va_start(args, fmt);
 	vsnprintf(name, sizeof(name), fmt, args);
-	va_end(args);
-
 	tap_number++;
-	if (ok)
+	if (skip_reason)
+		tap_skipped++;
+	else if (ok)
 		tap_passed++;
 	else
 		tap_failed++;
-	tap_line("%sok %d - %s\n", ok ? "" : "not ", tap_number, name);
+	tap_line("%sok %d - %s%s%s\n", ok ? "" : "not ", tap_number, name,
+		 skip_reason ? " # SKIP " : "", skip_reason ? skip_reason : "");
+}
+
+void tap_result(bool ok, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	tap_numbered(ok, NULL, fmt, args);
+	va_end(args);
 }
 
 void tap_skip(const char *reason, const char *fmt, ...)
 {
-	char name[256];
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(name, sizeof(name), fmt, args);
+	tap_numbered(true, reason, fmt, args);
 	va_end(args);
-
-	tap_number++;
-	tap_skipped++;
-	tap_line("ok %d - %s # SKIP %s\n", tap_number, name, reason);
 }
 
 void tap_diag(const char *fmt, ...)
