@@ -13,7 +13,7 @@ import { buildKernel } from '../../../workspaces/build/kernel-build.js';
 import { resolveConfig } from '../../../workspaces/build/fragments.js';
 
 export const PATCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/kernel/patches');
-const FORMAT = 1;
+const FORMAT = 2;
 const CONFIG = 'entry-compat';
 
 function git(cwd: string, ...args: string[]): string {
@@ -25,7 +25,7 @@ function keepResult(buildDir: string, worktree: string, out: string): void {
   const tmp = `${out}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  for (const f of ['vmlinux', 'System.map', '.config']) fs.copyFileSync(path.join(buildDir, f), path.join(tmp, f));
+  for (const f of ['vmlinux', 'System.map', '.config', '.entrybench-build.json']) fs.copyFileSync(path.join(buildDir, f), path.join(tmp, f));
   for (const d of ['include', 'arch/x86/include/generated']) fs.cpSync(path.join(buildDir, d), path.join(tmp, d), { recursive: true });
   fs.mkdirSync(path.join(tmp, 'arch/x86/kernel'), { recursive: true });
   fs.copyFileSync(path.join(buildDir, 'arch/x86/kernel/.asm-offsets.s.cmd'), path.join(tmp, 'arch/x86/kernel/.asm-offsets.s.cmd'));
