@@ -6,11 +6,12 @@ import { buildCommand } from './cli/build.js';
 import { walkCommand, bisectCommand } from './cli/walk.js';
 import { applyCommand } from './cli/apply.js';
 import { replyCommand } from './cli/reply.js';
+import { checkCommand } from './cli/check.js';
 import { ReviewError } from '../errors.js';
 import { packageVersion } from './host.js';
 
 /** Every subcommand; issues add theirs here. */
-export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand, walkCommand, bisectCommand];
+export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand, walkCommand, bisectCommand, checkCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

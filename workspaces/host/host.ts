@@ -16,6 +16,7 @@ import { registerTreeMethods } from './methods/tree.js';
 import { registerTreeFileMethods } from './methods/tree-file.js';
 import { registerSeriesMethods } from './methods/series.js';
 import { registerReviewMethods } from './methods/review.js';
+import { registerCheckMethods } from './methods/check.js';
 
 export interface HostOptions {
   shell: HostInfo['shell'];
@@ -87,6 +88,7 @@ export class Host {
     registerTreeFileMethods(this);
     registerSeriesMethods(this);
     registerReviewMethods(this);
+    registerCheckMethods(this);
   }
 
   info(): HostInfo {
