@@ -1,0 +1,52 @@
+// The emulator suite as a walk check: one result per scenario ("emulator:<name>") for each built step.
+// Wire it into workspaces/bisect/checkers.ts: `checkers.push(emulatorChecker())`.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { StepChecker } from '../bisect/walk.js';
+import type { CheckResult } from '../bisect/types.js';
+import { ReviewError } from '../errors.js';
+import { CheckService } from './service.js';
+
+/** Digest of the emulator and harness sources and scenario files: results change when they do. */
+function harnessDigest(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator');
+  const h = crypto.createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|json)$/.test(e.name)) h.update(path.relative(root, p)).update(fs.readFileSync(p));
+    }
+  };
+  walk(root);
+  return h.digest('hex').slice(0, 16);
+}
+
+export function emulatorChecker(service = new CheckService()): StepChecker {
+  let id: string | null = null;
+  return {
+    get id() {
+      return (id ??= `emulator:${harnessDigest()}`);
+    },
+    async run(ctx) {
+      let report;
+      try {
+        report = await service.check(ctx.build.buildDir, undefined, { signal: ctx.signal, onProgress: (p) => ctx.say(`emulator ${p.done ?? ''}${p.total ? `/${p.total}` : ''} ${p.message}`.replace(/\s+/g, ' ')) });
+      } catch (err) {
+        if (err instanceof ReviewError && err.kind !== 'Cancelled') return [{ check: 'emulator', status: 'error', summary: `${err.message} ${err.hint}` }];
+        throw err;
+      }
+      const results: CheckResult[] = report.scenarios.map((s) => ({
+        check: `emulator:${s.name}`,
+        status: s.verdict,
+        summary: s.verdict === 'pass' ? s.summary : `${s.invariant}: expected ${s.expected}, seen ${s.seen}`,
+        evidence: s.evidence ?? undefined,
+        seconds: s.ms / 1000,
+      }));
+      for (const s of report.skipped) results.push({ check: `emulator:${s.name}`, status: 'skip', summary: s.reason });
+      return results;
+    },
+  };
+}
