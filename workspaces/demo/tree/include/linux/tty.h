@@ -9,7 +9,8 @@ struct uart_port {
 	u16		iobase;
 	u8		irq;
 	bool		present;
-	bool		stuck;		/* timed out waiting to transmit: do not wait again */
+	bool		ever_ready;	/* has reported room to transmit at least once */
+	bool		stuck;		/* never ready and timed out: do not wait again */
 	const char	*name;
 };
 

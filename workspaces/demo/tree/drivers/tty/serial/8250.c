@@ -28,7 +28,9 @@
 #define UART_LSR_DR	0x01	/* Receiver data ready */
 #define UART_LSR_THRE	0x20	/* Transmit-hold-register empty */
 
-#define BOTH_EMPTY_TIMEOUT 100000
+/* Polls of LSR: a few milliseconds for a UART never seen ready, much longer for one that was. */
+#define NEVER_READY_TIMEOUT	100000
+#define BUSY_TIMEOUT		10000000
 
 struct uart_port serial8250_ports[2] = {
 	{ .iobase = 0x3f8, .irq = 4, .name = "ttyS0" },
@@ -96,21 +98,23 @@ void serial8250_enable_rx_irq(struct uart_port *port)
 }
 
 /*
- * Wait for room, but not forever: a missing or stuck UART must not hang the kernel. After one
- * timeout stop waiting altogether (until the UART reports room again), so that a machine whose
- * UART never says "empty" (an emulator without one) does not spend the timeout on every byte.
+ * Wait for room, but not forever: a missing or wedged UART must not hang the kernel. A UART that has
+ * never once reported room (an emulator that does not model it) is waited for only once; one that
+ * has is waited for patiently, because QEMU holds THRE while the host end of the line is slow, and
+ * writing anyway would lose the byte.
  */
 void serial8250_putc(struct uart_port *port, char c)
 {
-	if (serial_in(port, UART_LSR) & UART_LSR_THRE) {
-		port->stuck = false;
-	} else if (!port->stuck) {
+	if (!port->stuck) {
 		int tmout;
 
-		for (tmout = BOTH_EMPTY_TIMEOUT; tmout; tmout--)
+		for (tmout = port->ever_ready ? BUSY_TIMEOUT : NEVER_READY_TIMEOUT; tmout; tmout--)
 			if (serial_in(port, UART_LSR) & UART_LSR_THRE)
 				break;
-		port->stuck = !tmout;
+		if (tmout)
+			port->ever_ready = true;
+		else if (!port->ever_ready)
+			port->stuck = true;
 	}
 	serial_out(port, UART_TX, c);
 }
