@@ -5,8 +5,12 @@ import { DB, NMI, PF, CpuException, vectorName, hasErrorCode } from './cpu/fault
 import { EV_EXTERNAL, EV_FAULT, EV_NMI, EV_SOFTWARE, EV_TRAP, TripleFault, deliverEvent, setCr2, type DeliveredEvent } from './cpu/exceptions.js';
 import { CS, GPR64_NAMES, GS, FS, IF, LDTR, SEGMENT_NAMES, TR, type RegisterName, type SegmentName } from './cpu/registers.js';
 import { loadDataSegment, loadLdt, loadTaskRegister, readDescriptor, setSegment } from './cpu/segments.js';
-import { ATTR_DB, ATTR_G, ATTR_L, ATTR_P, ATTR_S, Cpu, halves, u64 } from './cpu/state.js';
+import { ATTR_DB, ATTR_G, ATTR_L, ATTR_P, ATTR_S, Cpu, type CpuState, halves, u64 } from './cpu/state.js';
 import { DecodeCache } from './decode/cache.js';
+import * as fast from './exec/fast.js';
+
+/** The hot handlers as constants, so each switch case below is a direct (inlinable) call. */
+const [h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15, h16, h17, h18, h19, h20, h21, h22, h23, h24, h25, h26, h27, h28, h29, h30, h31, h32, h33, h34, h35, h36, h37, h38, h39, h40, h41, h42, h43, h44, h45, h46, h47, h48, h49, h50, h51, h52, h53, h54, h55, h56, h57, h58, h59, h60, h61, h62, h63, h64, h65, h66, h67, h68, h69, h70, h71, h72, h73, h74, h75, h76, h77, h78, h79, h80, h81, h82, h83, h84, h85, h86, h87, h88, h89, h90, h91, h92, h93, h94, h95, h96, h97, h98, h99, h100, h101, h102, h103, h104, h105, h106, h107, h108, h109, h110, h111, h112, h113, h114, h115, h116, h117, h118, h119, h120, h121, h122, h123, h124, h125, h126, h127, h128, h129, h130, h131, h132, h133] = fast.HOT;
 import { ATTENTION, BY_RIP, F_BREAK, F_DEAD, F_HOOK, LINK_NEXT, LINK_TARGET, type Rec } from './decode/record.js';
 import { REQ_FLUSH_CODE, REQ_HALT, REQ_SHADOW, REQ_SHADOW_SS, REQ_TSC, completeTsc, readMsr, writeMsr } from './exec/system.js';
 import { Mnemonic } from 'iced-x86';
@@ -170,8 +174,7 @@ interface ScheduledEvent {
 export class Snapshot {
   constructor(
     readonly memory: MemorySnapshot,
-    readonly cpu: Record<string, unknown>,
-    readonly arrays: Int32Array[],
+    readonly cpu: CpuState,
     readonly pendingNmi: boolean,
     readonly pendingIntr: number[],
     readonly scheduled: ScheduledEvent[],
@@ -179,14 +182,6 @@ export class Snapshot {
 }
 
 const DEFAULT_LIMIT = 100_000_000;
-
-/** Scalar CPU fields saved by snapshots. */
-const CPU_SCALARS = [
-  'ripLo', 'ripHi', 'fRes', 'fResHi', 'fAux', 'eflags', 'cpl', 'code64', 'gdtrBaseLo', 'gdtrBaseHi', 'gdtrLimit', 'idtrBaseLo', 'idtrBaseHi',
-  'idtrLimit', 'cr0', 'cr2Lo', 'cr2Hi', 'cr3Lo', 'cr3Hi', 'cr4', 'cr8', 'efer', 'xcr0', 'starLo', 'starHi', 'lstarLo', 'lstarHi', 'cstarLo',
-  'cstarHi', 'fmask', 'kernelGsBaseLo', 'kernelGsBaseHi', 'sysenterCs', 'sysenterEspLo', 'sysenterEspHi', 'sysenterEipLo', 'sysenterEipHi',
-  'tscAux', 'instret', 'tscOffset', 'tscPerInstruction', 'nmiBlocked', 'inhibitUntil', 'inhibitNmi', 'halted',
-] as const;
 
 function perm(spec: string): number {
   let p = PERM_R;
@@ -288,6 +283,7 @@ export class Machine {
     this.lenientMsrs = options.lenientMsrs ?? false;
     this.memory = new MachineMemory(this.phys);
     this.phys.onFlush = () => this.cpu.mmu.flush();
+    this.phys.onPageReplaced = (key) => this.cpu.mmu.flushPhysicalPage(key);
     this.cpu.portIn = (port, size) => this.onPortIn(port, size);
     this.cpu.portOut = (port, size, value) => this.onPortOut(port, size, value);
   }
@@ -540,42 +536,21 @@ export class Machine {
 
   /** Capture the whole machine: registers, events and memory (copy-on-write, so this is cheap). */
   snapshot(): Snapshot {
-    const c = this.cpu as unknown as Record<string, unknown>;
-    const scalars: Record<string, unknown> = {};
-    for (const k of CPU_SCALARS) scalars[k] = c[k];
-    scalars.dr = [...this.cpu.dr];
-    scalars.msrs = new Map(this.cpu.msrs);
-    const cpu = this.cpu;
-    const arrays = [cpu.lo, cpu.hi, cpu.segSel, cpu.segBaseLo, cpu.segBaseHi, new Int32Array(cpu.segLimit.buffer.slice(0)), cpu.segAttr, new Int32Array(cpu.fxImage.buffer.slice(0))].map((a) => new Int32Array(a));
-    return new Snapshot(this.phys.snapshot(), scalars, arrays, this.pendingNmi, [...this.pendingIntr], this.scheduled.map((s) => ({ ...s })));
+    return new Snapshot(this.phys.snapshot(), this.cpu.saveState(), this.pendingNmi, [...this.pendingIntr], this.scheduled.map((s) => ({ ...s })));
   }
 
   /** Return to a snapshot. Restoring the most recent one only reverts the pages written since. */
   restore(s: Snapshot): void {
     this.phys.restore(s.memory);
-    const c = this.cpu as unknown as Record<string, unknown>;
-    for (const k of CPU_SCALARS) c[k] = s.cpu[k];
-    const cpu = this.cpu;
-    (s.cpu.dr as bigint[]).forEach((v, i) => (cpu.dr[i] = v));
-    cpu.msrs.clear();
-    for (const [k, v] of s.cpu.msrs as Map<number, bigint>) cpu.msrs.set(k, v);
-    const [lo, hi, sel, bLo, bHi, lim, attr, fx] = s.arrays;
-    cpu.fxImage.set(new Uint8Array(fx.buffer));
-    cpu.lo.set(lo);
-    cpu.hi.set(hi);
-    cpu.segSel.set(sel);
-    cpu.segBaseLo.set(bLo);
-    cpu.segBaseHi.set(bHi);
-    cpu.segLimit.set(new Uint32Array(lim.buffer));
-    cpu.segAttr.set(attr);
-    cpu.req = 0;
+    this.cpu.loadState(s.cpu);
     this.pendingNmi = s.pendingNmi;
-    this.pendingIntr = [...s.pendingIntr];
-    this.scheduled = s.scheduled.map((e) => ({ ...e }));
+    this.pendingIntr = s.pendingIntr.length ? [...s.pendingIntr] : [];
+    this.scheduled = s.scheduled.length ? s.scheduled.map((e) => ({ ...e })) : [];
     this.resumeAt = null;
-    cpu.updateMmu();
-    cpu.mmu.flush();
-    if (cpu.paging === 'paged') this.decode.flush();
+    if (this.cpu.paging === 'paged') {
+      this.cpu.mmu.flush();
+      this.decode.flush();
+    }
   }
 
   // ---- tracing ------------------------------------------------------------------------------------------------
@@ -654,9 +629,12 @@ export class Machine {
       if (req.nmi) this.injectNmi(start + req.before);
       else this.injectInterrupt(req.vector ?? 32, start + req.before);
     }
-    for (const k of this.runBreakpoints) if (!this.breakpoints.has(k)) this.markKey(k, F_BREAK, false);
-    this.runBreakpoints = new Set((o.breakpoints ?? []).map(addrKey));
-    for (const k of this.runBreakpoints) this.markKey(k, F_BREAK, true);
+    const wanted = (o.breakpoints ?? []).map(addrKey);
+    if (wanted.length !== this.runBreakpoints.size || wanted.some((k) => !this.runBreakpoints.has(k))) {
+      for (const k of this.runBreakpoints) if (!this.breakpoints.has(k)) this.markKey(k, F_BREAK, false);
+      this.runBreakpoints = new Set(wanted);
+      for (const k of this.runBreakpoints) this.markKey(k, F_BREAK, true);
+    }
 
     let rec: Rec | null = null;
     let skipMarksOnce = this.resumeAt !== null && this.resumeAt === addrKey(u64(c.ripLo, c.ripHi));
@@ -694,7 +672,7 @@ export class Machine {
         const stop = this.deliver(NMI, EV_NMI, -1, start, events);
         if (stop) return stop;
         rec = null;
-        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        if (this.cplStop(o, cplBefore, () => this.viaEvent(events))) return this.stopInfo('cpl', start, events);
         continue;
       }
       if (this.pendingIntr.length && (c.eflags & IF) !== 0 && !shadow) {
@@ -703,7 +681,7 @@ export class Machine {
         const stop = this.deliver(vector, EV_EXTERNAL, -1, start, events);
         if (stop) return stop;
         rec = null;
-        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        if (this.cplStop(o, cplBefore, () => this.viaEvent(events))) return this.stopInfo('cpl', start, events);
         continue;
       }
       if (c.halted) return this.stopInfo('hlt', start, events);
@@ -767,7 +745,7 @@ export class Machine {
         const stop = raise(result.fault);
         if (stop) return stop;
         rec = null;
-        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        if (this.cplStop(o, cplBefore, () => this.viaEvent(events))) return this.stopInfo('cpl', start, events);
         continue;
       }
       if (result.attention) {
@@ -775,7 +753,7 @@ export class Machine {
         const req = c.req;
         c.req = 0;
         if (req !== 0) this.completeRequests(req, c.reqRec as Rec);
-        if (this.cplStop(o, cplBefore, this.viaRecord(last))) return this.stopInfo('cpl', start, events);
+        if (this.cplStop(o, cplBefore, () => this.viaRecord(last))) return this.stopInfo('cpl', start, events);
       }
       if (result.stopHook) return result.stopHook(start, events);
       // Single-step trap after an instruction that began with TF = 1 (SYSCALL clears TF first).
@@ -784,7 +762,7 @@ export class Machine {
         const stop = this.deliver(DB, EV_TRAP, -1, start, events);
         if (stop) return stop;
         rec = null;
-        if (this.cplStop(o, cplBefore, this.viaEvent(events))) return this.stopInfo('cpl', start, events);
+        if (this.cplStop(o, cplBefore, () => this.viaEvent(events))) return this.stopInfo('cpl', start, events);
       }
     }
   }
@@ -794,9 +772,9 @@ export class Machine {
     this.decode.mark(lo | 0, hi | 0, bits, on);
   }
 
-  private cplStop(o: RunOptions, before: number, via?: { address: bigint; instruction: string }): boolean {
+  private cplStop(o: RunOptions, before: number, via: () => { address: bigint; instruction: string } | undefined): boolean {
     const hit = o.stopAtCpl !== undefined && this.cpu.cpl === o.stopAtCpl && before !== this.cpu.cpl;
-    if (hit) this.via = via;
+    if (hit) this.via = via();
     return hit;
   }
 
@@ -918,7 +896,144 @@ export class Machine {
       for (;;) {
         prev = r;
         left--;
-        r = r.exec(c, r);
+        // The hottest forms are called directly (see exec/fast.ts HOT); the rest through r.exec.
+        switch (r.op) {
+          case 0: r = r.exec(c, r); break;
+          case 1: r = h1(c, r); break;
+          case 2: r = h2(c, r); break;
+          case 3: r = h3(c, r); break;
+          case 4: r = h4(c, r); break;
+          case 5: r = h5(c, r); break;
+          case 6: r = h6(c, r); break;
+          case 7: r = h7(c, r); break;
+          case 8: r = h8(c, r); break;
+          case 9: r = h9(c, r); break;
+          case 10: r = h10(c, r); break;
+          case 11: r = h11(c, r); break;
+          case 12: r = h12(c, r); break;
+          case 13: r = h13(c, r); break;
+          case 14: r = h14(c, r); break;
+          case 15: r = h15(c, r); break;
+          case 16: r = h16(c, r); break;
+          case 17: r = h17(c, r); break;
+          case 18: r = h18(c, r); break;
+          case 19: r = h19(c, r); break;
+          case 20: r = h20(c, r); break;
+          case 21: r = h21(c, r); break;
+          case 22: r = h22(c, r); break;
+          case 23: r = h23(c, r); break;
+          case 24: r = h24(c, r); break;
+          case 25: r = h25(c, r); break;
+          case 26: r = h26(c, r); break;
+          case 27: r = h27(c, r); break;
+          case 28: r = h28(c, r); break;
+          case 29: r = h29(c, r); break;
+          case 30: r = h30(c, r); break;
+          case 31: r = h31(c, r); break;
+          case 32: r = h32(c, r); break;
+          case 33: r = h33(c, r); break;
+          case 34: r = h34(c, r); break;
+          case 35: r = h35(c, r); break;
+          case 36: r = h36(c, r); break;
+          case 37: r = h37(c, r); break;
+          case 38: r = h38(c, r); break;
+          case 39: r = h39(c, r); break;
+          case 40: r = h40(c, r); break;
+          case 41: r = h41(c, r); break;
+          case 42: r = h42(c, r); break;
+          case 43: r = h43(c, r); break;
+          case 44: r = h44(c, r); break;
+          case 45: r = h45(c, r); break;
+          case 46: r = h46(c, r); break;
+          case 47: r = h47(c, r); break;
+          case 48: r = h48(c, r); break;
+          case 49: r = h49(c, r); break;
+          case 50: r = h50(c, r); break;
+          case 51: r = h51(c, r); break;
+          case 52: r = h52(c, r); break;
+          case 53: r = h53(c, r); break;
+          case 54: r = h54(c, r); break;
+          case 55: r = h55(c, r); break;
+          case 56: r = h56(c, r); break;
+          case 57: r = h57(c, r); break;
+          case 58: r = h58(c, r); break;
+          case 59: r = h59(c, r); break;
+          case 60: r = h60(c, r); break;
+          case 61: r = h61(c, r); break;
+          case 62: r = h62(c, r); break;
+          case 63: r = h63(c, r); break;
+          case 64: r = h64(c, r); break;
+          case 65: r = h65(c, r); break;
+          case 66: r = h66(c, r); break;
+          case 67: r = h67(c, r); break;
+          case 68: r = h68(c, r); break;
+          case 69: r = h69(c, r); break;
+          case 70: r = h70(c, r); break;
+          case 71: r = h71(c, r); break;
+          case 72: r = h72(c, r); break;
+          case 73: r = h73(c, r); break;
+          case 74: r = h74(c, r); break;
+          case 75: r = h75(c, r); break;
+          case 76: r = h76(c, r); break;
+          case 77: r = h77(c, r); break;
+          case 78: r = h78(c, r); break;
+          case 79: r = h79(c, r); break;
+          case 80: r = h80(c, r); break;
+          case 81: r = h81(c, r); break;
+          case 82: r = h82(c, r); break;
+          case 83: r = h83(c, r); break;
+          case 84: r = h84(c, r); break;
+          case 85: r = h85(c, r); break;
+          case 86: r = h86(c, r); break;
+          case 87: r = h87(c, r); break;
+          case 88: r = h88(c, r); break;
+          case 89: r = h89(c, r); break;
+          case 90: r = h90(c, r); break;
+          case 91: r = h91(c, r); break;
+          case 92: r = h92(c, r); break;
+          case 93: r = h93(c, r); break;
+          case 94: r = h94(c, r); break;
+          case 95: r = h95(c, r); break;
+          case 96: r = h96(c, r); break;
+          case 97: r = h97(c, r); break;
+          case 98: r = h98(c, r); break;
+          case 99: r = h99(c, r); break;
+          case 100: r = h100(c, r); break;
+          case 101: r = h101(c, r); break;
+          case 102: r = h102(c, r); break;
+          case 103: r = h103(c, r); break;
+          case 104: r = h104(c, r); break;
+          case 105: r = h105(c, r); break;
+          case 106: r = h106(c, r); break;
+          case 107: r = h107(c, r); break;
+          case 108: r = h108(c, r); break;
+          case 109: r = h109(c, r); break;
+          case 110: r = h110(c, r); break;
+          case 111: r = h111(c, r); break;
+          case 112: r = h112(c, r); break;
+          case 113: r = h113(c, r); break;
+          case 114: r = h114(c, r); break;
+          case 115: r = h115(c, r); break;
+          case 116: r = h116(c, r); break;
+          case 117: r = h117(c, r); break;
+          case 118: r = h118(c, r); break;
+          case 119: r = h119(c, r); break;
+          case 120: r = h120(c, r); break;
+          case 121: r = h121(c, r); break;
+          case 122: r = h122(c, r); break;
+          case 123: r = h123(c, r); break;
+          case 124: r = h124(c, r); break;
+          case 125: r = h125(c, r); break;
+          case 126: r = h126(c, r); break;
+          case 127: r = h127(c, r); break;
+          case 128: r = h128(c, r); break;
+          case 129: r = h129(c, r); break;
+          case 130: r = h130(c, r); break;
+          case 131: r = h131(c, r); break;
+          case 132: r = h132(c, r); break;
+          case 133: r = h133(c, r); break;
+          default: r = r.exec(c, r);
+        }
         if (r.flags !== 0) {
           // Slow path: links to resolve, dead records, hooks/breakpoints, attention.
           if (r === LINK_NEXT) {

@@ -204,6 +204,130 @@ export class Cpu {
     return !this.code64 || seg >= 4;
   }
 
+  // ---- snapshots --------------------------------------------------------------------------------------
+
+  /** Everything architectural, copied (memory and the MMU's TLBs excepted). */
+  saveState(): CpuState {
+    return {
+      ripLo: this.ripLo,
+      ripHi: this.ripHi,
+      fRes: this.fRes,
+      fResHi: this.fResHi,
+      fAux: this.fAux,
+      eflags: this.eflags,
+      cpl: this.cpl,
+      code64: this.code64,
+      gdtrBaseLo: this.gdtrBaseLo,
+      gdtrBaseHi: this.gdtrBaseHi,
+      gdtrLimit: this.gdtrLimit,
+      idtrBaseLo: this.idtrBaseLo,
+      idtrBaseHi: this.idtrBaseHi,
+      idtrLimit: this.idtrLimit,
+      cr0: this.cr0,
+      cr2Lo: this.cr2Lo,
+      cr2Hi: this.cr2Hi,
+      cr3Lo: this.cr3Lo,
+      cr3Hi: this.cr3Hi,
+      cr4: this.cr4,
+      cr8: this.cr8,
+      efer: this.efer,
+      xcr0: this.xcr0,
+      starLo: this.starLo,
+      starHi: this.starHi,
+      lstarLo: this.lstarLo,
+      lstarHi: this.lstarHi,
+      cstarLo: this.cstarLo,
+      cstarHi: this.cstarHi,
+      fmask: this.fmask,
+      kernelGsBaseLo: this.kernelGsBaseLo,
+      kernelGsBaseHi: this.kernelGsBaseHi,
+      sysenterCs: this.sysenterCs,
+      sysenterEspLo: this.sysenterEspLo,
+      sysenterEspHi: this.sysenterEspHi,
+      sysenterEipLo: this.sysenterEipLo,
+      sysenterEipHi: this.sysenterEipHi,
+      tscAux: this.tscAux,
+      instret: this.instret,
+      tscOffset: this.tscOffset,
+      tscPerInstruction: this.tscPerInstruction,
+      nmiBlocked: this.nmiBlocked,
+      inhibitUntil: this.inhibitUntil,
+      inhibitNmi: this.inhibitNmi,
+      halted: this.halted,
+      lo: new Int32Array(this.lo),
+      hi: new Int32Array(this.hi),
+      segSel: new Int32Array(this.segSel),
+      segBaseLo: new Int32Array(this.segBaseLo),
+      segBaseHi: new Int32Array(this.segBaseHi),
+      segLimit: new Uint32Array(this.segLimit),
+      segAttr: new Int32Array(this.segAttr),
+      dr: [...this.dr],
+      fxImage: new Uint8Array(this.fxImage),
+      msrs: new Map(this.msrs),
+    };
+  }
+
+  loadState(s: CpuState): void {
+    this.ripLo = s.ripLo;
+    this.ripHi = s.ripHi;
+    this.fRes = s.fRes;
+    this.fResHi = s.fResHi;
+    this.fAux = s.fAux;
+    this.eflags = s.eflags;
+    this.cpl = s.cpl;
+    this.code64 = s.code64;
+    this.gdtrBaseLo = s.gdtrBaseLo;
+    this.gdtrBaseHi = s.gdtrBaseHi;
+    this.gdtrLimit = s.gdtrLimit;
+    this.idtrBaseLo = s.idtrBaseLo;
+    this.idtrBaseHi = s.idtrBaseHi;
+    this.idtrLimit = s.idtrLimit;
+    this.cr0 = s.cr0;
+    this.cr2Lo = s.cr2Lo;
+    this.cr2Hi = s.cr2Hi;
+    this.cr3Lo = s.cr3Lo;
+    this.cr3Hi = s.cr3Hi;
+    this.cr4 = s.cr4;
+    this.cr8 = s.cr8;
+    this.efer = s.efer;
+    this.xcr0 = s.xcr0;
+    this.starLo = s.starLo;
+    this.starHi = s.starHi;
+    this.lstarLo = s.lstarLo;
+    this.lstarHi = s.lstarHi;
+    this.cstarLo = s.cstarLo;
+    this.cstarHi = s.cstarHi;
+    this.fmask = s.fmask;
+    this.kernelGsBaseLo = s.kernelGsBaseLo;
+    this.kernelGsBaseHi = s.kernelGsBaseHi;
+    this.sysenterCs = s.sysenterCs;
+    this.sysenterEspLo = s.sysenterEspLo;
+    this.sysenterEspHi = s.sysenterEspHi;
+    this.sysenterEipLo = s.sysenterEipLo;
+    this.sysenterEipHi = s.sysenterEipHi;
+    this.tscAux = s.tscAux;
+    this.instret = s.instret;
+    this.tscOffset = s.tscOffset;
+    this.tscPerInstruction = s.tscPerInstruction;
+    this.nmiBlocked = s.nmiBlocked;
+    this.inhibitUntil = s.inhibitUntil;
+    this.inhibitNmi = s.inhibitNmi;
+    this.halted = s.halted;
+    this.lo.set(s.lo);
+    this.hi.set(s.hi);
+    this.segSel.set(s.segSel);
+    this.segBaseLo.set(s.segBaseLo);
+    this.segBaseHi.set(s.segBaseHi);
+    this.segLimit.set(s.segLimit);
+    this.segAttr.set(s.segAttr);
+    for (let i = 0; i < 8; i++) this.dr[i] = s.dr[i];
+    this.fxImage.set(s.fxImage);
+    this.msrs.clear();
+    for (const [k, v] of s.msrs) this.msrs.set(k, v);
+    this.req = 0;
+    this.updateMmu();
+  }
+
   // ---- TSC -------------------------------------------------------------------------------------------
 
   get tsc(): bigint {
@@ -225,4 +349,63 @@ export function u64(lo: number, hi: number): bigint {
 export function halves(v: bigint): [number, number] {
   const x = BigInt.asUintN(64, v);
   return [Number(x & 0xffffffffn) | 0, Number(x >> 32n) | 0];
+}
+
+/** A saved CPU (see Cpu.saveState). */
+export interface CpuState {
+  ripLo: Cpu['ripLo'];
+  ripHi: Cpu['ripHi'];
+  fRes: Cpu['fRes'];
+  fResHi: Cpu['fResHi'];
+  fAux: Cpu['fAux'];
+  eflags: Cpu['eflags'];
+  cpl: Cpu['cpl'];
+  code64: Cpu['code64'];
+  gdtrBaseLo: Cpu['gdtrBaseLo'];
+  gdtrBaseHi: Cpu['gdtrBaseHi'];
+  gdtrLimit: Cpu['gdtrLimit'];
+  idtrBaseLo: Cpu['idtrBaseLo'];
+  idtrBaseHi: Cpu['idtrBaseHi'];
+  idtrLimit: Cpu['idtrLimit'];
+  cr0: Cpu['cr0'];
+  cr2Lo: Cpu['cr2Lo'];
+  cr2Hi: Cpu['cr2Hi'];
+  cr3Lo: Cpu['cr3Lo'];
+  cr3Hi: Cpu['cr3Hi'];
+  cr4: Cpu['cr4'];
+  cr8: Cpu['cr8'];
+  efer: Cpu['efer'];
+  xcr0: Cpu['xcr0'];
+  starLo: Cpu['starLo'];
+  starHi: Cpu['starHi'];
+  lstarLo: Cpu['lstarLo'];
+  lstarHi: Cpu['lstarHi'];
+  cstarLo: Cpu['cstarLo'];
+  cstarHi: Cpu['cstarHi'];
+  fmask: Cpu['fmask'];
+  kernelGsBaseLo: Cpu['kernelGsBaseLo'];
+  kernelGsBaseHi: Cpu['kernelGsBaseHi'];
+  sysenterCs: Cpu['sysenterCs'];
+  sysenterEspLo: Cpu['sysenterEspLo'];
+  sysenterEspHi: Cpu['sysenterEspHi'];
+  sysenterEipLo: Cpu['sysenterEipLo'];
+  sysenterEipHi: Cpu['sysenterEipHi'];
+  tscAux: Cpu['tscAux'];
+  instret: Cpu['instret'];
+  tscOffset: Cpu['tscOffset'];
+  tscPerInstruction: Cpu['tscPerInstruction'];
+  nmiBlocked: Cpu['nmiBlocked'];
+  inhibitUntil: Cpu['inhibitUntil'];
+  inhibitNmi: Cpu['inhibitNmi'];
+  halted: Cpu['halted'];
+  lo: Int32Array;
+  hi: Int32Array;
+  segSel: Int32Array;
+  segBaseLo: Int32Array;
+  segBaseHi: Int32Array;
+  segLimit: Uint32Array;
+  segAttr: Int32Array;
+  dr: bigint[];
+  fxImage: Uint8Array;
+  msrs: Map<number, bigint>;
 }

@@ -140,8 +140,26 @@ function specialize(r: Rec): void {
   const size = r.size;
   const wide = size === 8 || size === 4;
   let f: Exec | undefined;
-  if (e === alu.aluRR || e === alu.aluRI) f = fast.fastAlu(r.aux, size, e === alu.aluRR, r);
-  else if (e === alu.incDecR && wide) f = r.aux === 0 ? (size === 8 ? fast.inc64 : fast.inc32) : size === 8 ? fast.dec64 : fast.dec32;
+  const base = r.mKind !== 0 && fast.simpleBase(r);
+  if (e === alu.aluRR || e === alu.aluRI) {
+    f = fast.fastAlu(r.aux, size, e === alu.aluRR, r);
+    if (!f && size === 8 && r.r0 < 16) f = r.aux === alu.ALU_ADC ? (e === alu.aluRR ? fast.adc64rr : fast.adc64ri) : r.aux === alu.ALU_SBB && e === alu.aluRR ? fast.sbb64rr : undefined;
+    if (!f && size === 1) f = fast.fastAluMore(r.aux, 1, e === alu.aluRR ? 'rr8' : 'ri8', r);
+  } else if (e === alu.aluRM && base && r.r0 < 16) f = fast.fastAluMore(r.aux, size, 'rm', r);
+  else if (e === alu.aluMI && base) f = fast.fastAluMore(r.aux, size, 'mi', r);
+  else if (e === move.movMI && base) f = size === 8 ? fast.mov64mi : size === 4 ? fast.mov32mi : size === 1 ? fast.mov8mi : undefined;
+  else if (e === move.movRM && size === 1 && base && r.r0 < 16) f = fast.mov8rm;
+  else if (e === move.movMR && size === 1 && base && r.r1 < 16) f = fast.mov8mr;
+  else if (e === move.movExtend && r.aux === 2 && size === 4 && base) f = fast.movzw32rm;
+  else if (e === move.movExtend && r.aux === 1 && size === 4 && r.mKind === 0 && r.r1 < 16) f = fast.movzb32rr;
+  else if (e === move.movExtend && r.aux === 2 && size === 4 && r.mKind === 0) f = fast.movzw32rr;
+  else if (e === move.movExtend && r.aux === (4 | 8) && size === 8) f = r.mKind === 0 ? fast.movslq_rr : base ? fast.movslq_rm : undefined;
+  if (f) {
+    r.exec = f;
+    r.op = fast.hotOp(f);
+    return;
+  }
+  if (e === alu.incDecR && wide) f = r.aux === 0 ? (size === 8 ? fast.inc64 : fast.inc32) : size === 8 ? fast.dec64 : fast.dec32;
   else if (e === move.movRR && wide) f = size === 8 ? fast.mov64rr : fast.mov32rr;
   else if (e === move.movRI && wide) f = size === 8 ? fast.mov64ri : fast.mov32ri;
   else if (e === move.movRM && wide && fast.simpleBase(r)) f = size === 8 ? fast.mov64rm : fast.mov32rm;
@@ -153,7 +171,10 @@ function specialize(r: Rec): void {
   else if (r.bitness === 64 && e === control.callRel) f = fast.call64rel;
   else if (r.bitness === 64 && e === control.retNear && r.immLo === 0) f = fast.ret64;
   else if (e === control.jcc) f = fast.JCC[r.cc];
-  if (f) r.exec = f;
+  if (f) {
+    r.exec = f;
+    r.op = fast.hotOp(f);
+  }
 }
 
 function bindGeneric(r: Rec, ins: Instruction, ctx: Ctx): boolean {

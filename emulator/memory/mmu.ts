@@ -93,6 +93,19 @@ export class Mmu {
     for (const s of this.sets) s.flush();
   }
 
+  /** Drop the TLB entries of one page: exact in flat mode; with paging several pages may map it. */
+  flushPhysicalPage(key: number): void {
+    if (this.paged) {
+      this.flush();
+      return;
+    }
+    const i = key & TLB_MASK;
+    for (const s of this.sets) {
+      s.rTagLo[i] = NO_TAG;
+      s.wTagLo[i] = NO_TAG;
+    }
+  }
+
   // ---- fast paths -------------------------------------------------------------------------------
 
   read8(lo: number, hi: number): number {

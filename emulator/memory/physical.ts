@@ -90,9 +90,13 @@ export class PhysicalMemory {
   readonly pages = new Map<number, Page>();
   /** Called when translations or page contents were replaced wholesale (TLBs must be flushed). */
   onFlush: () => void = () => {};
+  /** Called when one page's bytes were replaced (copy-on-write, restore): TLB entries for it go. */
+  onPageReplaced: (key: number) => void = () => this.onFlush();
   private baseline: MemorySnapshot | null = null;
   private readonly dirty = new Set<number>();
   private zeroPage = new Uint8Array(PAGE_SIZE);
+  /** Copies discarded by restore(), reused by the next copy-on-write (sweeps restore hundreds of times). */
+  private readonly spare: Uint8Array[] = [];
 
   get(key: number): Page | undefined {
     return this.pages.get(key);
@@ -159,13 +163,13 @@ export class PhysicalMemory {
   /** A page that may be written now: copies a snapshot-shared page and drops decoded code it overlaps. */
   writable(key: number, page: Page, offset: number, size: number): Page {
     if (page.frozen) {
-      const copy = new Uint8Array(PAGE_SIZE);
+      const copy = this.spare.pop() ?? new Uint8Array(PAGE_SIZE);
       copy.set(page.bytes);
       page.bytes = copy;
       page.view = new DataView(copy.buffer);
       page.frozen = false;
       this.touch(key);
-      this.onFlush();
+      this.onPageReplaced(key);
     }
     if (page.codeOwners !== null && offset < page.codeHi && offset + size > page.codeLo) page.invalidateCode();
     return page;
@@ -270,14 +274,18 @@ export class PhysicalMemory {
 
   restore(snap: MemorySnapshot): void {
     if (snap === this.baseline) {
-      for (const key of this.dirty) this.revert(snap, key);
+      // Only the pages touched since: their TLB entries are dropped one by one.
+      for (const key of this.dirty) {
+        this.revert(snap, key);
+        this.onPageReplaced(key);
+      }
     } else {
       for (const key of [...this.pages.keys()]) if (!snap.entries.has(key)) this.revert(snap, key);
       for (const key of snap.entries.keys()) this.revert(snap, key);
       this.baseline = snap;
+      this.onFlush();
     }
     this.dirty.clear();
-    this.onFlush();
   }
 
   /** Pages changed since the latest snapshot or restore (for tests and benchmarks). */
@@ -299,6 +307,8 @@ export class PhysicalMemory {
     const page = e.page;
     if (page.bytes !== e.bytes || page.perm !== e.perm) {
       page.invalidateCode();
+      // A private copy made since the snapshot: keep its buffer for the next copy-on-write.
+      if (page.bytes !== e.bytes && !page.frozen && page.device === null && this.spare.length < 256) this.spare.push(page.bytes);
       page.bytes = e.bytes;
       page.view = e.view;
       page.perm = e.perm;
