@@ -33,11 +33,29 @@ export interface KernelProfile {
    * The mm_struct current runs with. A user task always has one (traps ask it about the vDSO, page
    * faults look up VMAs in it); the kernel's statically initialised init_mm is a valid, empty one.
    */
-  userMm: string;
+  userMm: string | null;
+  /**
+   * How `current` gets an audit context: written by the harness in Linux's layout (BUILD state,
+   * auditing on), or allocated by the kernel's own function, called in the emulator.
+   */
+  audit: { kind: 'context' } | { kind: 'alloc'; fn: string } | null;
+  /** Whether the kernel delivers signals to user handlers (sigaction); scenarios that need it are skipped otherwise. */
+  signalHandlers: boolean;
+  /**
+   * Return-path policies of this generation that scenarios may test (beyond the ABI every kernel
+   * keeps): e.g. "iret-above-task-size" (Linux 4.x+ returns by IRET when RIP >= TASK_SIZE_MAX, not only
+   * for non-canonical RIPs). A scenario listing a policy in `policies` is skipped elsewhere.
+   */
+  policies: string[];
+  /** The external interrupt vector sweeps inject when a scenario names none (a probe name or number). */
+  externalIrq: string;
   /** The task that is `current`. */
   task: string;
-  /** The pid of `current` and the namespace that struct pid names, to give getpid() a value. */
-  pid: { structPid: string; pidNamespace: string } | null;
+  /**
+   * Where getpid() finds the pid of `current`: Linux's struct pid (numbers[0].nr of the static
+   * init_struct_pid, checked against its namespace), or plain task_struct fields (probe names).
+   */
+  pid: { kind: 'struct-pid'; structPid: string; pidNamespace: string } | { kind: 'task-fields'; fields: string[] } | null;
   /**
    * The task's kernel stack: the symbol of its THREAD_SIZE-byte stack. The top the entry code switches
    * to is the static value of pcpu_hot.top_of_stack (TOP_OF_INIT_STACK), read from the image.

@@ -10,13 +10,14 @@ import { GPRS, type DeliveryEvent, type MachinePort, type RegisterState } from '
 import type { KernelFault, KernelTrouble, PtRegsCapture, ReturnToUser, RunObservation } from './observe.js';
 import type { KernelProfile } from './profile.js';
 import { linux612 } from './profiles/linux-6.12.js';
+import { entrybenchDemo } from './profiles/entrybench-demo.js';
 import { loadScenarios, type Scenario } from './scenario.js';
-import { bootCpu, callKernel, enterUserSegments, markRodataRo, loadImage, readU, setupTask, setupUser, setVendor, type BootLayout, type UserLayout } from './setup.js';
+import { bootCpu, callKernel, enterUserSegments, markRodataRo, userLabels, loadImage, readU, setupTask, setupUser, setVendor, type BootLayout, type UserLayout } from './setup.js';
 import { KernelImage, PT_REGS_ORDER } from './vmlinux.js';
 import type { BugSite } from './tables.js';
 import { EmulatorPort } from './emulator-port.js';
 
-export const PROFILES: KernelProfile[] = [linux612];
+export const PROFILES: KernelProfile[] = [linux612, entrybenchDemo];
 
 export type Verdict = 'pass' | 'fail' | 'error';
 
@@ -108,9 +109,15 @@ export class KernelHarness {
   select(scenarios: Scenario[] = loadScenarios()): { run: Scenario[]; skipped: SkippedScenario[] } {
     const run: Scenario[] = [];
     const skipped: SkippedScenario[] = [];
+    const profile = this.facts.profile;
     for (const s of scenarios) {
       const missing = s.requires.filter((r) => !this.image.configured(r));
+      const policy = s.policies.find((p) => !profile.policies.includes(p));
       if (missing.length) skipped.push({ name: s.name, reason: `needs ${missing.join(', ')}` });
+      else if (policy) skipped.push({ name: s.name, reason: `tests the ${policy} policy, which ${profile.name} kernels do not have` });
+      else if (Object.keys(s.task.signals).length && !profile.signalHandlers) skipped.push({ name: s.name, reason: `this kernel (${profile.name}) has no user signal handlers` });
+      else if (s.task.audit && !profile.audit) skipped.push({ name: s.name, reason: `the ${profile.name} profile cannot give a task an audit context` });
+      else if (s.task.vdso32 !== null && (!profile.userMm || !this.image.symbols.find('vdso_image_32'))) skipped.push({ name: s.name, reason: 'this kernel has no 32-bit vDSO' });
       else run.push(s);
     }
     return { run, skipped };
@@ -327,9 +334,15 @@ export class KernelHarness {
   private currentPid(port: MachinePort): string {
     try {
       const pid = this.facts.profile.pid;
-      const off = this.facts.maybe('PID_numbers_nr');
-      if (!pid || off === undefined) return '?';
-      return readU(port, this.facts.symbol(pid.structPid, 'pid') + off, 4).toString();
+      if (pid?.kind === 'struct-pid') {
+        const off = this.facts.maybe('PID_numbers_nr');
+        return off === undefined ? '?' : readU(port, this.facts.symbol(pid.structPid, 'pid') + off, 4).toString();
+      }
+      if (pid?.kind === 'task-fields') {
+        const off = this.facts.maybe(pid.fields[pid.fields.length - 1]);
+        return off === undefined ? '?' : readU(port, this.bootFor('intel').boot.task + off, 4).toString();
+      }
+      return '?';
     } catch {
       return '?';
     }
@@ -371,7 +384,7 @@ export class KernelHarness {
     }
     // Kernel instructions of the reference run: indices 1 .. K (0 is the entry instruction in user mode).
     const k = reference.obs.returns[0].step;
-    const vector = sweep.inject === 'nmi' ? 2 : Number(this.facts.value(sweep.vector, 'the vector the sweep injects'));
+    const vector = sweep.inject === 'nmi' ? 2 : Number(this.facts.value(sweep.vector ?? this.facts.profile.externalIrq, 'the vector the sweep injects'));
     let failed = 0;
     let firstFailure: { index: number } | null = null;
     for (let i = 1; i <= k; i++) {
@@ -466,8 +479,9 @@ export class KernelHarness {
     port.restore(booted.snap);
     port.clearPendingEvents();
     const layout: BootLayout = { ...booted.boot, heapNext: booted.boot.heapNext };
+    // Kernel-side task state first (it may call into the kernel), then user mode.
+    setupTask(port, this.facts, layout, s.task, userLabels(s.user));
     const user: UserLayout = setupUser(port, this.facts, layout, s.user, s.task.pid);
-    setupTask(port, this.facts, layout, s.task, user.labels);
     const ctx: InvariantContext = { facts: this.facts, scenario: s, boot: layout, user, values: { facts: this.facts, bits: s.user.mode, pid: s.task.pid, labels: user.labels } };
     const captureAt = new Set<string>(s.invariants.filter((i) => i.name === 'pt-regs').map((i) => String(i.params.at ?? 'do_syscall_64')));
     const rec = new Recorder(captureAt);

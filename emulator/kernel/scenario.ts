@@ -47,8 +47,8 @@ export interface TaskSetup {
 
 export interface SweepSpec {
   inject: 'irq' | 'nmi';
-  /** Vector for "irq" (a name the probe knows, or a number). */
-  vector: string;
+  /** Vector for "irq" (a name the probe knows, or a number); null: the profile's external interrupt. */
+  vector: string | null;
 }
 
 export interface Scenario {
@@ -57,6 +57,8 @@ export interface Scenario {
   group: ScenarioGroup;
   /** CONFIG_ options without which the scenario does not apply (it is skipped, with the reason). */
   requires: string[];
+  /** Kernel-generation return-path policies it tests (KernelProfile.policies); skipped where absent. */
+  policies: string[];
   vendor: 'intel' | 'amd';
   task: TaskSetup;
   user: UserProgram;
@@ -111,6 +113,8 @@ export function parseScenario(text: string, file: string): Scenario {
   if (!GROUPS.includes(raw.group as ScenarioGroup)) fail(file, `group must be one of ${GROUPS.join(', ')}`);
   const requires = raw.requires ?? [];
   if (!Array.isArray(requires) || requires.some((r) => typeof r !== 'string' || !/^CONFIG_\w+$/.test(r))) fail(file, 'requires must list CONFIG_ options');
+  const policies = raw.policies ?? [];
+  if (!Array.isArray(policies) || policies.some((r) => typeof r !== 'string')) fail(file, 'policies must list policy names');
   const vendor = raw.vendor ?? 'intel';
   if (vendor !== 'intel' && vendor !== 'amd') fail(file, 'vendor must be "intel" or "amd"');
 
@@ -166,7 +170,7 @@ export function parseScenario(text: string, file: string): Scenario {
   if (raw.sweep !== undefined) {
     const s = raw.sweep as Record<string, unknown>;
     if (s.inject !== 'irq' && s.inject !== 'nmi') fail(file, 'sweep.inject must be "irq" or "nmi"');
-    sweep = { inject: s.inject, vector: typeof s.vector === 'string' || typeof s.vector === 'number' ? String(s.vector) : s.inject === 'nmi' ? '2' : 'IRQ_WORK_VECTOR' };
+    sweep = { inject: s.inject, vector: typeof s.vector === 'string' || typeof s.vector === 'number' ? String(s.vector) : null };
   }
 
   if (!Array.isArray(raw.invariants) || raw.invariants.length === 0) fail(file, 'invariants must name at least one invariant');
@@ -184,6 +188,7 @@ export function parseScenario(text: string, file: string): Scenario {
     summary: raw.summary as string,
     group: raw.group as ScenarioGroup,
     requires: requires as string[],
+    policies: policies as string[],
     vendor,
     task,
     user,

@@ -414,7 +414,7 @@ export function kernelAlloc(port: MachinePort, layout: BootLayout, size: number)
 /** Give `current` what a scenario asks for: pid, work bits, audit context, seccomp mode, an mm with the 32-bit vDSO. */
 export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLayout, task: TaskSetup, labels: Record<string, bigint> = {}): void {
   const { profile } = facts;
-  if (profile.pid) {
+  if (profile.pid?.kind === 'struct-pid') {
     const pid = facts.symbol(profile.pid.structPid, 'the pid of current');
     const ns = facts.symbol(profile.pid.pidNamespace, 'the pid namespace');
     const nrOff = facts.value('PID_numbers_nr', 'struct pid');
@@ -423,6 +423,8 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
       throw new ProfileMismatch(`${profile.pid.structPid}.numbers[0].ns is not &${profile.pid.pidNamespace}.`, 'The profile\'s struct pid layout does not match this kernel.');
     }
     writeU(port, pid + nrOff, 4, BigInt(task.pid));
+  } else if (profile.pid?.kind === 'task-fields') {
+    for (const f of profile.pid.fields) writeU(port, layout.task + facts.value(f, 'the pid of current'), 4, BigInt(task.pid));
   }
   if (task.syscallWork.length > 0) {
     const off = facts.value('TI_syscall_work', 'thread_info.syscall_work');
@@ -430,7 +432,7 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
     for (const w of task.syscallWork) bits |= facts.value(w, `the ${w} work bit`);
     writeU(port, layout.task + off, 8, bits);
   }
-  if (task.audit) {
+  if (task.audit && profile.audit?.kind === 'context') {
     const size = facts.num('AUDITCTX_size', 'struct audit_context');
     const ctx = kernelAlloc(port, layout, size);
     writeU(port, ctx + facts.value('AUDITCTX_state', 'audit_context.state'), 4, facts.value('AUDIT_STATE_BUILD', 'the audit state'));
@@ -438,6 +440,10 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
     writeU(port, layout.task + facts.value('TASK_audit_context', 'task_struct.audit_context'), 8, ctx);
     writeU(port, facts.symbol('audit_enabled', 'auditing on'), 4, facts.value('AUDIT_ON', 'auditing on'));
     writeU(port, facts.symbol('audit_ever_enabled', 'auditing on'), 4, 1n);
+  } else if (task.audit && profile.audit?.kind === 'alloc') {
+    // The kernel's own allocator, as fork would call it; run it and put the CPU back in user mode.
+    const rc = callKernel(port, facts, layout, profile.audit.fn, [layout.task]);
+    if (BigInt.asIntN(32, rc) !== 0n) throw new ProfileMismatch(`${profile.audit.fn}(current) failed (${BigInt.asIntN(32, rc)}).`, 'The kernel could not give the task an audit context.');
   }
   if (task.seccomp === 'strict') {
     writeU(port, layout.task + facts.value('TASK_seccomp_mode', 'task_struct.seccomp.mode'), 4, facts.value('SECCOMP_MODE_STRICT', 'strict seccomp'));
@@ -463,10 +469,12 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
     }
   }
   // current->mm: a user task always has one (see KernelProfile.userMm).
-  const mm = facts.symbol(profile.userMm, 'the mm of current');
-  writeU(port, layout.task + facts.value('TASK_mm', 'task_struct.mm'), 8, mm);
-  writeU(port, layout.task + facts.value('TASK_active_mm', 'task_struct.active_mm'), 8, mm);
-  if (task.vdso32 !== null) {
+  const mm = profile.userMm ? facts.symbol(profile.userMm, 'the mm of current') : null;
+  if (mm !== null) {
+    writeU(port, layout.task + facts.value('TASK_mm', 'task_struct.mm'), 8, mm);
+    writeU(port, layout.task + facts.value('TASK_active_mm', 'task_struct.active_mm'), 8, mm);
+  }
+  if (task.vdso32 !== null && mm !== null) {
     const image = facts.symbol('vdso_image_32', 'the 32-bit vDSO');
     writeU(port, mm + facts.value('MM_context_vdso', 'mm->context.vdso'), 8, task.vdso32);
     writeU(port, mm + facts.value('MM_context_vdso_image', 'mm->context.vdso_image'), 8, image);
@@ -480,9 +488,9 @@ export function setupTask(port: MachinePort, facts: KernelFacts, layout: BootLay
 /** boot_cpu_data.x86_vendor, which the kernel tests at run time, matching the machine's CPUID. */
 export function setVendor(port: MachinePort, facts: KernelFacts): void {
   const vendor = port.vendor;
-  const bcd = facts.symbol('boot_cpu_data', 'the CPU vendor the kernel tests');
+  const bcd = facts.image.symbols.find('boot_cpu_data');
   const off = facts.maybe('CPUINFO_x86_vendor');
-  if (off !== undefined) writeU(port, bcd + off, 1, facts.value(vendor === 'intel' ? 'X86_VENDOR_INTEL' : 'X86_VENDOR_AMD', 'the CPU vendor'));
+  if (bcd && off !== undefined) writeU(port, bcd.address + off, 1, facts.value(vendor === 'intel' ? 'X86_VENDOR_INTEL' : 'X86_VENDOR_AMD', 'the CPU vendor'));
 }
 
 /** Distinct register patterns so any mix-up shows; 32-bit programs get the low halves. */
@@ -529,13 +537,19 @@ export interface UserLayout {
   ss: number;
 }
 
+/** The user addresses of a program's labels. */
+export function userLabels(program: UserProgram): Record<string, bigint> {
+  const labels: Record<string, bigint> = {};
+  for (const [k, v] of Object.entries(program.labels)) labels[k] = program.base + BigInt(v);
+  return labels;
+}
+
 /** Map the program and its stack, and put the CPU at the program's entry instruction in user mode. */
 export function setupUser(port: MachinePort, facts: KernelFacts, layout: BootLayout, program: UserProgram, pid: number): UserLayout {
   const codeSize = Number(pageUp(BigInt(program.bytes.length) || PAGE));
   port.map(program.base, codeSize, { write: false, exec: true, user: true });
   port.write(program.base, program.bytes);
-  const labels: Record<string, bigint> = {};
-  for (const [k, v] of Object.entries(program.labels)) labels[k] = program.base + BigInt(v);
+  const labels = userLabels(program);
   const stackSize = program.stackPages * 4096;
   const stackBase = program.stackTop - BigInt(stackSize);
   port.map(stackBase, stackSize, { write: true, exec: false, user: true });

@@ -7,7 +7,7 @@ export const linux612: KernelProfile = {
   name: 'linux-6.12',
   description: 'Linux 6.8-6.12 x86_64: pcpu_hot holds current and top_of_stack, int $0x80 enters through asm_int80_emulation, syscalls go through the generic entry code.',
   mismatch(image) {
-    for (const s of ['entry_SYSCALL_64', 'do_syscall_64', 'init_task', '__per_cpu_load', 'idt_table']) {
+    for (const s of ['entry_SYSCALL_64', 'do_syscall_64', 'init_task', '__per_cpu_load', 'idt_table', 'init_struct_pid', 'boot_cpu_data', 'init_mm']) {
       if (!image.symbols.find(s)) return `no symbol ${s}`;
     }
     if (!image.symbols.percpu.has('pcpu_hot')) return 'no per-CPU pcpu_hot (an older or newer generation)';
@@ -34,7 +34,11 @@ export const linux612: KernelProfile = {
   cpuMasks: ['__cpu_possible_mask', '__cpu_present_mask', '__cpu_online_mask', '__cpu_active_mask'],
   task: 'init_task',
   userMm: 'init_mm',
-  pid: { structPid: 'init_struct_pid', pidNamespace: 'init_pid_ns' },
+  pid: { kind: 'struct-pid', structPid: 'init_struct_pid', pidNamespace: 'init_pid_ns' },
+  audit: { kind: 'context' },
+  signalHandlers: true,
+  policies: ['iret-above-task-size'],
+  externalIrq: 'IRQ_WORK_VECTOR',
   initStack: 'init_stack',
   idtTables: ['early_idts', 'early_pf_idts', 'def_idts', 'ia32_idt', 'apic_idts'],
   irqEntries: 'irq_entries_start',
