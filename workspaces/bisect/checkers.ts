@@ -1,13 +1,18 @@
-// The checks a walk runs on every built step. Each one is a StepChecker; the emulator suite and the
-// guest boot register here as they become available.
+// The checks a walk runs on every built step: the emulator suite always, the guest boot when asked.
 import type { Workspace } from '../store/workspace.js';
 import type { StepChecker } from './walk.js';
+import { emulatorChecker } from '../check/step-checker.js';
+import { CheckService } from '../check/service.js';
 
 export interface CheckerOptions {
   workspace: Workspace;
   boot: boolean;
 }
 
+// One harness service (its worker thread, its loaded images) for every walk in this process.
+let checks: CheckService | null = null;
+
 export function defaultCheckers(_opts: CheckerOptions): StepChecker[] {
-  return [];
+  checks ??= new CheckService();
+  return [emulatorChecker(checks)];
 }

@@ -57,7 +57,9 @@ export function breakages(steps: StepRecord[]): Breakage[] {
     }
     if (open) out.push(open);
   }
-  return out.sort((a, b) => a.breaksAt - b.breaksAt || a.check.localeCompare(b.check));
+  // Within a step, in matrix order: the basic fast-path scenario before the sweeps built on it.
+  const order = checkNames(steps);
+  return out.sort((a, b) => a.breaksAt - b.breaksAt || order.indexOf(a.check) - order.indexOf(b.check));
 }
 
 export interface WalkVerdict {

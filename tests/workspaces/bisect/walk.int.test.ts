@@ -73,8 +73,9 @@ describe('walk', () => {
     const io = { out: (t: string) => void (out += t), err: () => {}, stdin: async () => Buffer.alloc(0) };
     expect(await runCli(['walk', '--data', path.join(tmp, 'data'), '--workspace', workspace], io)).toBe(0);
     expect(out).toMatch(/^step\s+applies\s+style\s+builds/m);
-    expect(out).toContain('first bad: x86/entry: Drop a semicolon -- builds: The kernel build failed at entry.c:2');
-    expect(out).toContain('fixed again at 03/04: x86/entry: Compute the return value');
+    expect(out).toContain('first bad: [PATCH 02/04] x86/entry: Drop a semicolon -- builds: The kernel build failed at entry.c:2');
+    expect(out).toContain('fixed again at [PATCH 03/04] x86/entry: Compute the return value');
+    expect(out).toContain('  builds: breaks at 02/04, fixed again at 03/04');
     expect(out).toMatch(/^02\/04 {2}ok +- +BAD +x86\/entry: Drop a semicolon$/m);
     out = '';
     expect(await runCli(['walk', '--json', '--data', path.join(tmp, 'data'), '--tree', repo, mbox], io)).toBe(0);

@@ -84,10 +84,10 @@ export function formatWalk(r: WalkReport): string {
     const bad = (list: string[]) => list.filter((c) => s.results.find((x) => x.check === c)?.relative === 'regressed');
     const group = (list: string[]) => {
       if (!list.length) return [];
-      const ran = list.filter((c) => s.results.some((x) => x.check === c));
+      const ran = list.filter((c) => s.results.some((x) => x.check === c && x.status !== 'skip'));
       if (!ran.length) return ['-'];
       const b = bad(list);
-      return [b.length ? `BAD ${b.map((c) => c.replace(/^[a-z]+:/, '')).join(',')}` : `ok ${ran.length}`];
+      return [b.length ? `BAD ${b.length}/${ran.length}` : `ok ${ran.length}`];
     };
     return [s.index === 0 ? 'base' : `${String(s.index).padStart(w, '0')}/${String(r.total).padStart(w, '0')}`, ...other.map((c) => cell(s, c)), ...group(emulator), ...group(selftests)];
   });
@@ -95,18 +95,27 @@ export function formatWalk(r: WalkReport): string {
   const fmt = (row: string[]) => row.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ');
   const lines = [fmt(head).trimEnd(), ...rows.map((row, i) => `${fmt(row)}  ${r.steps[i].index === 0 ? '' : r.steps[i].subject}`.trimEnd())];
   lines.push('');
+  const label = (i: number) => `[PATCH ${String(i).padStart(w, '0')}/${String(r.total).padStart(w, '0')}] ${r.steps.find((s) => s.index === i)?.subject ?? ''}`;
   if (r.firstBad === null) lines.push('no regression against the base.');
   else {
     const step = r.steps.find((s) => s.index === r.firstBad)!;
-    const why = r.firstBadChecks
-      .map((c) => `${c.replace(/^emulator:/, '')}: ${step.results.find((x) => x.check === c)?.summary ?? ''}`)
-      .join('; ');
-    lines.push(`first bad: ${step.subject} -- ${why}`);
-    if (r.fixedAt !== null) {
-      lines.push(`fixed again at ${String(r.fixedAt).padStart(w, '0')}/${String(r.total).padStart(w, '0')}: ${r.steps.find((s) => s.index === r.fixedAt)?.subject ?? ''}`);
-    }
+    const [first, ...more] = r.firstBadChecks;
+    const why = `${first.replace(/^emulator:/, '')}: ${step.results.find((x) => x.check === first)?.summary ?? ''}`;
+    lines.push(`first bad: ${label(step.index)} -- ${why}${more.length ? ` (and ${more.length} more check${more.length > 1 ? 's' : ''})` : ''}`);
+    if (r.fixedAt !== null) lines.push(`fixed again at ${label(r.fixedAt)}`);
   }
-  for (const p of r.patterns) lines.push(`  ${p}`);
+  // One line per distinct break/fix pattern, so a broken ABI that fails every scenario reads as one fact.
+  const groups = new Map<string, string[]>();
+  for (const b of r.breakages) {
+    const key = `${b.breaksAt}:${b.fixedAt}`;
+    groups.set(key, [...(groups.get(key) ?? []), b.check]);
+  }
+  for (const [key, checks] of groups) {
+    const [at, fixed] = key.split(':');
+    const n = (i: string) => `${i.padStart(w, '0')}/${String(r.total).padStart(w, '0')}`;
+    const names = checks.length > 3 ? `${checks.slice(0, 3).join(', ')} and ${checks.length - 3} more` : checks.join(', ');
+    lines.push(`  ${names}: breaks at ${n(at)}${fixed === 'null' ? '' : `, fixed again at ${n(fixed)}`}`);
+  }
   const cached = r.steps.filter((s) => s.cached).length;
   lines.push(`walked ${r.steps.length} steps in ${r.seconds.toFixed(1)} s (${cached} from the cache), config ${r.config}`);
   return lines.join('\n') + '\n';
