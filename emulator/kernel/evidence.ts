@@ -59,9 +59,9 @@ export function traceLines(facts: KernelFacts, steps: TraceStep[]): TraceLine[] 
  * Which part of the trace explains the failure: around the first write to the user memory that
  * changed, when that is what broke; otherwise the last steps before the stop.
  */
-function traceWindow(obs: RunObservation, n: number): { title: string; steps: TraceStep[] } {
+function traceWindow(obs: RunObservation, n: number, invariant: string): { title: string; steps: TraceStep[] } {
   const changed = obs.userMemoryChanged[0];
-  if (changed) {
+  if (changed && invariant === 'user-memory-intact') {
     const i = obs.trace.findIndex((t) => t.writes.some((w) => w.address <= changed.lastChange && w.address + BigInt(w.size) > changed.firstChange));
     if (i >= 0) {
       let from = Math.max(0, i - Math.floor(n * 0.75));
@@ -69,6 +69,12 @@ function traceWindow(obs: RunObservation, n: number): { title: string; steps: Tr
       if (ev !== undefined && ev < from && i - ev < n * 3) from = ev;
       return { title: `Steps up to the first write to user memory 0x${changed.firstChange.toString(16)}..0x${changed.lastChange.toString(16)}:`, steps: obs.trace.slice(from, i + 1) };
     }
+  }
+  // A kernel that died after faulting (recursive faults, #DF): the first kernel fault is the story.
+  const dying = obs.trouble && ['double-fault', 'triple-fault', 'fatal', 'step-limit'].includes(obs.trouble.kind);
+  const firstFault = dying ? obs.trace.findIndex((t) => t.event && t.cpl === 0 && /^#/.test(t.text) && !obs.kernelFaults.some((f) => f.fixup && f.event.rip === t.rip)) : -1;
+  if (firstFault >= 0 && firstFault < obs.trace.length - n / 2) {
+    return { title: 'Steps up to the first kernel fault:', steps: obs.trace.slice(Math.max(0, firstFault - n + 4), firstFault + 4) };
   }
   return { title: 'Last steps:', steps: obs.trace.slice(-n) };
 }
@@ -112,9 +118,14 @@ export function buildEvidence(input: EvidenceInput): Evidence {
     const what = obs.injected.kind === 'nmi' ? 'NMI' : `interrupt vector 0x${obs.injected.vector.toString(16)}`;
     lines.push(`Injected: ${what} raised before instruction ${obs.injected.beforeStep} of the run, ${obs.injected.delivered ? `taken at ${obs.injected.at}` : 'never taken'}`);
   }
+  const faults = obs.kernelFaults.filter((f) => !f.fixup).slice(0, 6);
+  if (obs.trouble && faults.length) {
+    const names: Record<number, string> = { 0: '#DE', 6: '#UD', 8: '#DF', 12: '#SS', 13: '#GP', 14: '#PF' };
+    lines.push(`Kernel faults: ${faults.map((f) => `${names[f.event.vector] ?? `vector ${f.event.vector}`}${f.event.errorCode !== null ? `(${f.event.errorCode.toString(16)})` : ''}${f.address !== null ? ` at 0x${f.address.toString(16)}` : ''} in ${syms.format(f.event.rip)}`).join(', ')}${obs.kernelFaults.filter((f) => !f.fixup).length > faults.length ? ', ...' : ''}`);
+  }
   lines.push(`Invariant: ${violation.invariant}: expected ${violation.expected}, seen ${violation.seen}`);
   if (violation.detail) lines.push(`  ${violation.detail}`);
-  const window = traceWindow(obs, input.maxTraceLines ?? 24);
+  const window = traceWindow(obs, input.maxTraceLines ?? 24, violation.invariant);
   const last = traceLines(facts, window.steps);
   if (last.length) {
     lines.push(window.title);

@@ -267,9 +267,12 @@ const checks: Record<string, Check> = {
     if (ip === null) return fail('a signal frame on the user stack', `RDX = ${hex(uc)} outside it`);
     if (ip !== want) return fail(`sigcontext.ip = ${hex(want)} (${params.ip})`, hex(ip), 'The saved user RIP in the signal frame is not where the exception left user mode.');
     const gprOrder: [string, keyof typeof obs.before.gpr][] = [['r8', 'r8'], ['r9', 'r9'], ['r10', 'r10'], ['r11', 'r11'], ['r12', 'r12'], ['r13', 'r13'], ['r14', 'r14'], ['r15', 'r15'], ['rdi', 'rdi'], ['rsi', 'rsi'], ['rbp', 'rbp'], ['rbx', 'rbx'], ['rdx', 'rdx'], ['rax', 'rax'], ['rcx', 'rcx'], ['rsp', 'rsp']];
+    // Registers at the fault: as before the entry, except those the scenario says (a syscall's results).
+    const overrides = (params.regs ?? {}) as Record<string, unknown>;
     for (const [field, reg] of gprOrder) {
       const seen = sc(field);
-      if (seen !== obs.before.gpr[reg]) return fail(`sigcontext.${field} = ${hex(obs.before.gpr[reg])} (user ${reg.toUpperCase()} at the fault)`, seen === null ? 'unreadable' : hex(seen), 'The exception entry saved the user registers wrongly (pt_regs) or the frame was built from the wrong slots.');
+      const want = overrides[reg] !== undefined ? v(ctx, overrides[reg], `signal.regs.${reg}`) : obs.before.gpr[reg];
+      if (seen !== want) return fail(`sigcontext.${field} = ${hex(want)} (user ${reg.toUpperCase()} at the fault)`, seen === null ? 'unreadable' : hex(seen), 'The exception entry saved the user registers wrongly (pt_regs) or the frame was built from the wrong slots.');
     }
     const cs = sc('cs', 2);
     if (cs !== BigInt(ctx.user.cs)) return fail(`sigcontext.cs = ${hex(BigInt(ctx.user.cs))}`, cs === null ? 'unreadable' : hex(cs));

@@ -648,7 +648,15 @@ export class KernelHarness {
       const indirect = (b[5] === 0xff && (b[6] & 0x38) === 0x10) || (b[4] === 0xff && (b[5] & 0x38) === 0x10) || (b[1] === 0xff && (b[2] & 0x38) === 0x10);
       if (direct || indirect) out.push(syms.format(v));
     }
-    return out;
+    // Recursion (a fault in the fault handler) shows as one line with a count.
+    const folded: string[] = [];
+    for (let i = 0; i < out.length; ) {
+      let j = i;
+      while (j < out.length && out[j] === out[i]) j++;
+      folded.push(j - i > 1 ? `${out[i]} (x${j - i})` : out[i]);
+      i = j;
+    }
+    return folded;
   }
 
   /** Run the applicable scenarios (or those named), in file order. */

@@ -76,11 +76,34 @@ function fail(file: string, what: string): never {
   throw new ScenarioError(`Scenario ${path.basename(file)}: ${what}.`, 'Fix the scenario file; emulator/kernel/scenarios/README.md describes the format.');
 }
 
+/** Hex bytes separated by spaces; "cc*4072" stands for a run of one byte (padding to an .org). */
 function hexBytes(file: string, text: unknown): Uint8Array {
   if (typeof text !== 'string') fail(file, 'user.bytes must be a string of hex bytes');
-  const clean = text.replace(/\s+/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) fail(file, 'user.bytes has characters that are not hex byte pairs');
-  return Uint8Array.from(clean.match(/../g)?.map((h) => parseInt(h, 16)) ?? []);
+  const out: number[] = [];
+  for (const tok of text.trim().split(/\s+/).filter(Boolean)) {
+    const run = /^([0-9a-fA-F]{2})\*(\d+)$/.exec(tok);
+    if (run) {
+      for (let i = 0; i < Number(run[2]); i++) out.push(parseInt(run[1], 16));
+      continue;
+    }
+    if (!/^([0-9a-fA-F]{2})+$/.test(tok)) fail(file, `user.bytes has "${tok}", which is not hex bytes (or byte*count)`);
+    for (const h of tok.match(/../g) ?? []) out.push(parseInt(h, 16));
+  }
+  return Uint8Array.from(out);
+}
+
+/** The inverse, with runs of 16 or more equal bytes written as "xx*N". */
+export function formatHexBytes(bytes: Uint8Array): string {
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    let j = i;
+    while (j < bytes.length && bytes[j] === bytes[i]) j++;
+    const h = bytes[i].toString(16).padStart(2, '0');
+    if (j - i >= 16) out.push(`${h}*${j - i}`);
+    else for (let k = i; k < j; k++) out.push(h);
+    i = j;
+  }
+  return out.join(' ');
 }
 
 function address(file: string, field: string, v: unknown): bigint {

@@ -113,7 +113,7 @@ export const linux612: KernelProfile = {
       SC_rdi: off('sigcontext_64', 'di'), SC_r9: off('sigcontext_64', 'r9'), SC_r10: off('sigcontext_64', 'r10'),
       SC_r11: off('sigcontext_64', 'r11'), SC_r12: off('sigcontext_64', 'r12'), SC_r13: off('sigcontext_64', 'r13'),
       SC_r14: off('sigcontext_64', 'r14'), SC_r15: off('sigcontext_64', 'r15'),
-      X86_TRAP_UD: 'X86_TRAP_UD', X86_TRAP_BP: 'X86_TRAP_BP', X86_TRAP_PF: 'X86_TRAP_PF',
+      X86_TRAP_UD: 'X86_TRAP_UD', X86_TRAP_BP: 'X86_TRAP_BP', X86_TRAP_PF: 'X86_TRAP_PF', X86_TRAP_GP: 'X86_TRAP_GP',
       // FPU configuration boot leaves for a CPU without XSAVE (fpu__init_system_xstate_size_legacy()).
       FPU_CFG_max_size: off('fpu_state_config', 'max_size'), FPU_CFG_default_size: off('fpu_state_config', 'default_size'),
       FXREGS_size: 'sizeof(struct fxregs_state)', FPSTATE_size: off('fpstate', 'size'), FPSTATE_user_size: off('fpstate', 'user_size'),
@@ -137,7 +137,7 @@ export const linux612: KernelProfile = {
     UC_mcontext: 40n, SC_r8: 0n, SC_rip: 128n, SC_eflags: 136n, SC_cs: 144n, SC_ss: 150n, SC_err: 152n, SC_trapno: 160n, SC_cr2: 176n,
     SC_rsp: 120n, SC_rax: 104n, SC_rcx: 112n, SC_rdx: 96n, SC_rbx: 88n, SC_rbp: 80n, SC_rsi: 72n, SC_rdi: 64n,
     SC_r9: 8n, SC_r10: 16n, SC_r11: 24n, SC_r12: 32n, SC_r13: 40n, SC_r14: 48n, SC_r15: 56n,
-    X86_TRAP_UD: 6n, X86_TRAP_BP: 3n, X86_TRAP_PF: 14n,
+    X86_TRAP_UD: 6n, X86_TRAP_BP: 3n, X86_TRAP_PF: 14n, X86_TRAP_GP: 13n,
   },
   runtimeConstants: [{ section: 'runtime_ptr_USER_PTR_MAX', kind: 'ptr', valueOf: 'TASK_SIZE_MAX', variable: 'USER_PTR_MAX' }],
   initCalls: ['fpu__init_system'],

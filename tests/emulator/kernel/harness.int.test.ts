@@ -81,6 +81,17 @@ describe.skipIf(skip !== null)('kernel harness on Linux 6.12', () => {
       expect(audit.evidence?.oops).toMatch(/Code: .*<0f> 0b/);
     });
 
+    it('the TASK_SIZE_MAX check before SYSRET removed: SYSRET to a non-canonical RIP #GPs in kernel mode on user GS and ends in a double fault', async () => {
+      const r = await suite(await variantBuild('sysret-no-canonical-check.patch'));
+      expect(failing(r)).toEqual(['iret-noncanonical-rip', 'iret-rip-above-task-size']);
+      expect(r.get('iret-rip-above-task-size')).toMatchObject({ invariant: 'return-via', seen: expect.stringMatching(/^sysretq at /) });
+      const x = r.get('iret-noncanonical-rip') as ScenarioResult;
+      expect(x.invariant).toBe('returns-to-user');
+      expect(x.seen).toMatch(/^double fault/);
+      expect(x.evidence?.oops).toMatch(/Kernel faults: #GP\(0\) in entry_SYSRETQ_unsafe_stack\+0x[0-9a-f]+\/0x[0-9a-f]+, #PF\(0\) at 0x7f00bef/);
+      expect(x.evidence?.lastSteps.some((l) => /^#GP general protection/.test(l.text) && /^entry_SYSRETQ_unsafe_stack\+/.test(l.symbol))).toBe(true);
+    });
+
     it('interrupts enabled before the stack switch: only the interrupt sweep fails, with the frame pushed onto user memory', async () => {
       const r = await suite(await variantBuild('sti-before-stack-switch.patch'));
       expect(failing(r)).toEqual(['sweep-irq-getpid']);

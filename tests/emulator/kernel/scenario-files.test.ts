@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { builtinScenarioDir, loadScenarios, parseScenario } from '../../../emulator/kernel/scenario.js';
+import { builtinScenarioDir, formatHexBytes, loadScenarios, parseScenario } from '../../../emulator/kernel/scenario.js';
 import { ScenarioError } from '../../../emulator/kernel/errors.js';
 import { assembleUser, hex } from './user-asm.js';
 
@@ -20,7 +20,7 @@ describe('scenario files', () => {
     const asm = assembleUser(raw.user.mode, BigInt(raw.user.base), raw.user.asm);
     const labels = JSON.stringify(asm.labels).replace(/,/g, ', ').replace(/:/g, ': ').replace(/^\{/, '{ ').replace(/\}$/, ' }');
     if (update) {
-      text = text.replace(/"bytes": "[^"]*"/, `"bytes": "${hex(asm.bytes)}"`).replace(/"labels": \{[^}]*\}/, `"labels": ${labels}`);
+      text = text.replace(/"bytes": "[^"]*"/, `"bytes": "${formatHexBytes(asm.bytes)}"`).replace(/"labels": \{[^}]*\}/, `"labels": ${labels}`);
       fs.writeFileSync(full, text);
     }
     const s = parseScenario(text, full);
