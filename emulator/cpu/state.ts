@@ -26,8 +26,8 @@ export class Cpu {
   readonly hi = new Int32Array(16);
   ripLo = 0;
   ripHi = 0;
-  // Lazy arithmetic flags (see flags.ts).
-  fRes = 0;
+  // Lazy arithmetic flags (see flags.ts); a non-zero result so RFLAGS reads 0x2 at reset.
+  fRes = 1;
   fResHi = 0;
   fAux = 0;
   /** RFLAGS without the six arithmetic flags; bit 1 always set. */

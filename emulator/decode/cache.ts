@@ -15,6 +15,8 @@ export class CodePage implements CodeOwner, CodePageRef {
   dead = false;
   readonly recs: (Rec | null)[] = new Array<Rec | null>(PAGE_SIZE).fill(null);
   private decoder: Decoder | null = null;
+  /** page.version when the decoder copied the page's bytes (iced-x86 keeps its own copy). */
+  private decoderVersion = -1;
   /** Pages holding the tail of instructions that cross into the next page. */
   private nextPage: Page | null = null;
 
@@ -56,7 +58,15 @@ export class CodePage implements CodeOwner, CodePageRef {
     let temp = false;
     let nextAvailable = true;
     if (offset <= PAGE_SIZE - MAX_INSN) {
-      if (this.decoder === null) this.decoder = new Decoder(this.bitness, this.page.bytes, DecoderOptions.None);
+      // Bytes outside the decoded instructions may have changed since the decoder copied them.
+      if (this.decoder !== null && this.decoderVersion !== this.page.version) {
+        this.decoder.free();
+        this.decoder = null;
+      }
+      if (this.decoder === null) {
+        this.decoder = new Decoder(this.bitness, this.page.bytes, DecoderOptions.None);
+        this.decoderVersion = this.page.version;
+      }
       decoder = this.decoder;
       decoder.position = offset;
     } else {

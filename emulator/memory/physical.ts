@@ -36,6 +36,8 @@ export class Page {
   codeLo = PAGE_SIZE;
   codeHi = 0;
   codeOwners: CodeOwner[] | null = null;
+  /** Bumped on every write through writable(): decoders holding a copy of the bytes check it. */
+  version = 0;
 
   constructor(bytes: Uint8Array, perm: number, device: DeviceRegion | null) {
     this.bytes = bytes;
@@ -162,6 +164,7 @@ export class PhysicalMemory {
 
   /** A page that may be written now: copies a snapshot-shared page and drops decoded code it overlaps. */
   writable(key: number, page: Page, offset: number, size: number): Page {
+    page.version++;
     if (page.frozen) {
       const copy = this.spare.pop() ?? new Uint8Array(PAGE_SIZE);
       copy.set(page.bytes);
@@ -307,6 +310,7 @@ export class PhysicalMemory {
     const page = e.page;
     if (page.bytes !== e.bytes || page.perm !== e.perm) {
       page.invalidateCode();
+      page.version++;
       // A private copy made since the snapshot: keep its buffer for the next copy-on-write.
       if (page.bytes !== e.bytes && !page.frozen && page.device === null && this.spare.length < 256) this.spare.push(page.bytes);
       page.bytes = e.bytes;
