@@ -143,7 +143,7 @@ export class TreeService {
 
   private async applyLocked(req: ApplyRequest): Promise<ApplyResult> {
     const started = Date.now();
-    const timings = { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0 };
+    const timings = { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0, gitAmMs: 0 };
     const { series, signal } = req;
     const say = (p: TreeProgress) => req.progress?.(p);
     if (series.patches.length === 0) throw new EmptySeries(`${series.title || series.slug} v${series.version}`);
@@ -202,6 +202,7 @@ export class TreeService {
       timings.worktreeMs = applyStart - worktreeStart;
       const result = await this.applyPatches(req, { repo, worktree, branch, base, initialized, guarded });
       timings.applyMs = Date.now() - applyStart;
+      timings.gitAmMs = result.timings.gitAmMs;
       result.elapsedMs = Date.now() - started;
       result.timings = timings;
       say({ phase: 'record', message: 'recording the result' });
@@ -296,6 +297,7 @@ export class TreeService {
     }
     const env = await committerEnv(ctx.worktree);
     const attempts: AmAttempt[] = [];
+    let gitAmMs = 0;
     if (feed.length > 0) {
       const parts = feed.map((i) => {
         const p = series.patches[i];
@@ -315,7 +317,9 @@ export class TreeService {
       };
       // CRs that belong to the content survive only with --keep-cr, which holds for the whole session.
       const keepCr = feed.some((i) => series.patches[i].keepCr === true);
+      const amStarted = Date.now();
       let run: AmRun = await amStart(ctx.worktree, mboxFile, { env, keepCr, signal, onStdoutLine: onLine });
+      gitAmMs += Date.now() - amStarted;
       for (;;) {
         seen = 0;
         attempts.push(...run.attempts);
@@ -340,7 +344,9 @@ export class TreeService {
           await resetHard(ctx.worktree, 'HEAD');
           break;
         }
+        const skipStarted = Date.now();
         run = await amSkip(ctx.worktree, env, signal, onLine);
+        gitAmMs += Date.now() - skipStarted;
       }
     }
 
@@ -383,7 +389,7 @@ export class TreeService {
       summary: summarize(steps),
       appliedAt: new Date().toISOString(),
       elapsedMs: 0,
-      timings: { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0 },
+      timings: { initMs: 0, prepareMs: 0, worktreeMs: 0, applyMs: 0, gitAmMs },
     };
   }
 

@@ -73,8 +73,11 @@ export interface ApplyResult {
   appliedAt: string;
   /** Milliseconds spent, for the UI and the benchmark. */
   elapsedMs: number;
-  /** Where the time went: --init's import, checks and base choice, worktree checkout, git am and bookkeeping. */
-  timings: { initMs: number; prepareMs: number; worktreeMs: number; applyMs: number };
+  /**
+   * Where the time went: --init's import, checks and base choice, worktree checkout, then the patches
+   * (applyMs), of which gitAmMs inside git am itself; the rest is the engine's own bookkeeping.
+   */
+  timings: { initMs: number; prepareMs: number; worktreeMs: number; applyMs: number; gitAmMs: number };
 }
 
 /** A review branch as recorded in a workspace, for listings. */
