@@ -201,11 +201,13 @@ const checks: Record<string, Check> = {
     const fail = (what: string, e: bigint | number, s: bigint | number, detail = '') => ({ invariant: 'user-context', expected: `${what} = ${hex(BigInt(e))}`, seen: hex(BigInt(s)), detail });
     if (r.cpl !== 3) return fail('CPL', 3, r.cpl, 'The run did not end in user mode.');
     if (rip !== null && r.rip !== rip) return fail('RIP', rip, r.rip, 'User mode resumed somewhere else than the instruction after the entry.');
-    if (mask(r.gpr.rsp, width(params, ctx)) !== mask(b.gpr.rsp, width(params, ctx))) return fail('RSP', b.gpr.rsp, r.gpr.rsp, 'The user stack pointer changed.');
+    const rsp = params.rsp !== undefined ? v(ctx, params.rsp, 'user-context.rsp') : b.gpr.rsp;
+    if (mask(r.gpr.rsp, width(params, ctx)) !== mask(rsp, width(params, ctx))) return fail('RSP', rsp, r.gpr.rsp, 'The user stack pointer is not what it must be.');
     if (r.cs !== b.cs) return fail('CS', b.cs, r.cs);
     if (r.ss !== b.ss) return fail('SS', b.ss, r.ss);
     const flagsMask = ~(RF | 2n) & 0x3fffffn;
-    if ((r.rflags & flagsMask) !== (b.rflags & flagsMask)) return fail('RFLAGS', b.rflags, r.rflags, 'User flags (IF, TF, DF, AC, arithmetic) were not restored.');
+    const rflags = params.rflags !== undefined ? v(ctx, params.rflags, 'user-context.rflags') : b.rflags;
+    if ((r.rflags & flagsMask) !== (rflags & flagsMask)) return fail('RFLAGS', rflags, r.rflags, 'User flags (IF, TF, DF, AC, arithmetic) were not restored.');
     if (ctx.scenario.user.mode === 64) {
       if (r.gsBase !== USER_GS_BASE) return fail('GS base', USER_GS_BASE, r.gsBase, 'SWAPGS was not undone: user mode runs with the kernel GS base.');
       if (r.fsBase !== USER_FS_BASE) return fail('FS base', USER_FS_BASE, r.fsBase);
@@ -280,6 +282,26 @@ const checks: Record<string, Check> = {
     if (params.trapno !== undefined && trapno !== v(ctx, params.trapno, 'signal.trapno')) return fail(`sigcontext.trapno = ${v(ctx, params.trapno, 'signal.trapno')} (${params.trapno})`, trapno === null ? 'unreadable' : String(trapno));
     if (params.err !== undefined && sc('err') !== v(ctx, params.err, 'signal.err')) return fail(`sigcontext.err = ${hex(v(ctx, params.err, 'signal.err'))}`, hex(sc('err') ?? -1n));
     if (params.cr2 !== undefined && sc('cr2') !== v(ctx, params.cr2, 'signal.cr2')) return fail(`sigcontext.cr2 = ${hex(v(ctx, params.cr2, 'signal.cr2'))}`, hex(sc('cr2') ?? -1n));
+    return null;
+  },
+
+  'frame-registers'(params, obs, ctx) {
+    // The rt_sigframe the program hands rt_sigreturn: pretcode, then the ucontext with the sigcontext.
+    const f = ctx.facts;
+    const at = v(ctx, params.frame, 'frame-registers.frame');
+    const off = Number(at - ctx.scenario.user.base) + 8 + f.num('UC_mcontext', 'ucontext.uc_mcontext');
+    const bytes = ctx.scenario.user.bytes;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const r = last(obs);
+    const fields: [string, keyof typeof r.gpr][] = [['r8', 'r8'], ['r9', 'r9'], ['r10', 'r10'], ['r11', 'r11'], ['r12', 'r12'], ['r13', 'r13'], ['r14', 'r14'], ['r15', 'r15'], ['rdi', 'rdi'], ['rsi', 'rsi'], ['rbp', 'rbp'], ['rbx', 'rbx'], ['rdx', 'rdx'], ['rax', 'rax'], ['rcx', 'rcx'], ['rsp', 'rsp']];
+    for (const [field, reg] of fields) {
+      const o = off + f.num(`SC_${field}`, `sigcontext.${field}`);
+      if (o + 8 > bytes.length) return { invariant: 'frame-registers', expected: `a signal frame inside the program`, seen: `offset ${o}`, detail: '' };
+      const want = dv.getBigUint64(o, true);
+      if (r.gpr[reg] !== want) {
+        return { invariant: 'frame-registers', expected: `${reg.toUpperCase()} = ${hex(want)} (from the frame)`, seen: hex(r.gpr[reg]), detail: `rt_sigreturn set pt_regs from the frame; the return to user mode ${obs.returns[0]?.via ? `by ${obs.returns[0].via} ` : ''}did not give ${reg.toUpperCase()} back.` };
+      }
+    }
     return null;
   },
 
