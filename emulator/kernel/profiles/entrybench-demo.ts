@@ -40,7 +40,7 @@ export const entrybenchDemo: KernelProfile = {
   irqEntries: 'irq_entries_start',
   spuriousEntries: null,
   probe: {
-    includes: ['linux/sched.h', 'linux/audit.h', 'linux/entry-common.h', 'linux/thread_info.h', 'linux/errno.h', 'asm/processor.h', 'asm/segment.h', 'asm/trapnr.h', 'asm/page_types.h', 'asm/current.h', 'asm/desc.h'],
+    includes: ['linux/sched.h', 'linux/audit.h', 'linux/entry-common.h', 'linux/thread_info.h', 'linux/errno.h', 'asm/processor.h', 'asm/segment.h', 'asm/trapnr.h', 'asm/page_types.h', 'asm/current.h', 'asm/desc.h', 'asm/sigcontext.h'],
     values: {
       KERNEL_CS: '__KERNEL_CS', KERNEL_DS: '__KERNEL_DS', USER_CS: '__USER_CS', USER_DS: '__USER_DS', USER32_CS: '__USER32_CS',
       GDT_ENTRY_TSS: 'GDT_ENTRY_TSS', GDT_ENTRIES: 'GDT_ENTRIES', THREAD_SIZE: 'THREAD_SIZE', EXCEPTION_STKSZ: 'EXCEPTION_STKSZ',
@@ -54,6 +54,9 @@ export const entrybenchDemo: KernelProfile = {
       SYSCALL_WORK_SECCOMP: 'SYSCALL_WORK_SECCOMP', SYSCALL_WORK_SYSCALL_TRACE: 'SYSCALL_WORK_SYSCALL_TRACE',
       SYSCALL_WORK_SYSCALL_EMU: 'SYSCALL_WORK_SYSCALL_EMU', SYSCALL_WORK_SYSCALL_AUDIT: 'SYSCALL_WORK_SYSCALL_AUDIT',
       ENOSYS: 'ENOSYS', EBADF: 'EBADF', EFAULT: 'EFAULT',
+      UC_mcontext: off('ucontext', 'uc_mcontext'),
+      ...Object.fromEntries(['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'].map((r) => [`SC_${r}`, off('sigcontext_64', r)])),
+      ...Object.fromEntries(([['rdi', 'di'], ['rsi', 'si'], ['rbp', 'bp'], ['rbx', 'bx'], ['rdx', 'dx'], ['rax', 'ax'], ['rcx', 'cx'], ['rsp', 'sp'], ['rip', 'ip'], ['eflags', 'flags']] as const).map(([k, f]) => [`SC_${k}`, off('sigcontext_64', f)])),
     },
   },
   // struct idt_data is private to the demo's idt.c: the layout is Linux's (vector, segment, bits, addr).
