@@ -266,12 +266,16 @@ export class Machine {
   private readonly hooks = new Map<string, HookEntry[]>();
   private readonly breakpoints = new Set<string>();
   private runBreakpoints = new Set<string>();
+  /** The breakpoints option of the previous run, to skip re-marking when a sweep repeats it. */
+  private lastRunBreakpoints: bigint[] = [];
   private pendingNmi = false;
   private pendingIntr: number[] = [];
   private scheduled: ScheduledEvent[] = [];
   private trace: TraceBuffer | null = null;
   /** After stopping at a breakpoint or hook, the next run executes that instruction first. */
   private resumeAt: string | null = null;
+  private resumeLo = 0;
+  private resumeHi = 0;
   private stats = { runs: 0, slices: 0 };
   private onEvent: RunOptions['onEvent'] | undefined;
   /** The instruction (or event) that last changed CPL, for 'cpl' stops. */
@@ -624,20 +628,23 @@ export class Machine {
     const limit = o.maxInstructions ?? DEFAULT_LIMIT;
     this.onEvent = o.onEvent;
     const stopAll = o.stopOnExceptions === 'all';
-    const stopSet = new Set(Array.isArray(o.stopOnExceptions) ? o.stopOnExceptions : []);
+    const stopSet = Array.isArray(o.stopOnExceptions) && o.stopOnExceptions.length ? new Set(o.stopOnExceptions) : null;
     for (const req of o.interrupts ?? []) {
       if (req.nmi) this.injectNmi(start + req.before);
       else this.injectInterrupt(req.vector ?? 32, start + req.before);
     }
-    const wanted = (o.breakpoints ?? []).map(addrKey);
-    if (wanted.length !== this.runBreakpoints.size || wanted.some((k) => !this.runBreakpoints.has(k))) {
+    const bps = o.breakpoints ?? [];
+    const prevBps = this.lastRunBreakpoints;
+    if (bps.length !== prevBps.length || bps.some((b, i) => b !== prevBps[i])) {
+      const wanted = bps.map(addrKey);
       for (const k of this.runBreakpoints) if (!this.breakpoints.has(k)) this.markKey(k, F_BREAK, false);
       this.runBreakpoints = new Set(wanted);
       for (const k of this.runBreakpoints) this.markKey(k, F_BREAK, true);
+      this.lastRunBreakpoints = [...bps];
     }
 
     let rec: Rec | null = null;
-    let skipMarksOnce = this.resumeAt !== null && this.resumeAt === addrKey(u64(c.ripLo, c.ripHi));
+    let skipMarksOnce = this.resumeAt !== null && this.resumeLo === c.ripLo && this.resumeHi === c.ripHi;
     this.resumeAt = null;
 
     /** Deliver an exception raised by the guest, or stop. Returns a StopInfo to end the run. */
@@ -645,7 +652,7 @@ export class Machine {
       const kind = e.kind;
       if (e.vector === PF) setCr2(c, e.addrLo, e.addrHi);
       const isException = kind === EV_FAULT || kind === EV_TRAP;
-      if ((isException && (stopAll || stopSet.has(e.vector))) || (isException && c.idtrLimit === 0)) {
+      if ((isException && (stopAll || (stopSet !== null && stopSet.has(e.vector)))) || (isException && c.idtrLimit === 0)) {
         return this.stopInfo('exception', start, events, this.exceptionInfo(e), `${this.describe(e)} at ${this.where()}${c.idtrLimit === 0 ? ' (no IDT installed)' : ''}`);
       }
       if (kind === EV_SOFTWARE && c.idtrLimit === 0) {
@@ -706,12 +713,16 @@ export class Machine {
             c.ripLo = rec.ipLo;
             c.ripHi = rec.ipHi;
             this.resumeAt = k;
+            this.resumeLo = rec.ipLo;
+            this.resumeHi = rec.ipHi;
             return this.stopInfo('breakpoint', start, events);
           }
           if ((rec.flags & F_HOOK) !== 0) {
             const res = this.runHooks(rec, k);
             if (res === 'stop') {
               this.resumeAt = k;
+              this.resumeLo = rec.ipLo;
+              this.resumeHi = rec.ipHi;
               return this.stopInfo('hook', start, events);
             }
             if (res === 'moved') {
@@ -1175,29 +1186,35 @@ export class Machine {
   private stopInfo(reason: StopReason, start: number, events: EventRecord[], exception?: ExceptionInfo, message?: string): StopInfo {
     const c = this.cpu;
     const rip = u64(c.ripLo, c.ripHi);
-    let msg = message;
-    if (!msg) {
-      const at = addressWithSymbol(rip, this.symbolizer);
-      msg = {
-        limit: `instruction limit reached at ${at}`,
-        breakpoint: `breakpoint at ${at}`,
-        cpl: `reached CPL ${c.cpl} at ${at}`,
-        hlt: `HLT at ${at} with no interrupt to wake it`,
-        exception: `exception at ${at}`,
-        'triple-fault': `triple fault at ${at}`,
-        hook: `stopped by a hook at ${at}`,
-        event: `stopped after an event at ${at}`,
-        'internal-error': `internal error at ${at}`,
-      }[reason];
-    }
-    if (exception) msg += `\n  ${addressWithSymbol(exception.rip, this.symbolizer)}:  ${exception.bytes}  ${exception.disassembly}`;
-    const info: StopInfo = { reason, rip, cpl: c.cpl, instructions: c.instret - start, exception, events, message: msg };
-    if (reason === 'cpl' && this.via) {
-      info.via = this.via;
-      info.message += ` (via ${this.via.instruction} at ${addressWithSymbol(this.via.address, this.symbolizer)})`;
-    }
+    const via = reason === 'cpl' ? this.via : undefined;
     this.via = undefined;
+    const info: StopInfo = { reason, rip, cpl: c.cpl, instructions: c.instret - start, exception, events, message: '' };
+    if (via) info.via = via;
+    // The message names addresses through the symbolizer: built when first read (sweeps rarely read it).
+    let text: string | undefined;
+    Object.defineProperty(info, 'message', {
+      enumerable: true,
+      get: () => (text ??= this.stopMessage(reason, rip, c.cpl, exception, message, via)),
+    });
     return info;
+  }
+
+  private stopMessage(reason: StopReason, rip: bigint, cpl: number, exception: ExceptionInfo | undefined, message: string | undefined, via: StopInfo['via']): string {
+    const at = addressWithSymbol(rip, this.symbolizer);
+    let msg = message ?? {
+      limit: `instruction limit reached at ${at}`,
+      breakpoint: `breakpoint at ${at}`,
+      cpl: `reached CPL ${cpl} at ${at}`,
+      hlt: `HLT at ${at} with no interrupt to wake it`,
+      exception: `exception at ${at}`,
+      'triple-fault': `triple fault at ${at}`,
+      hook: `stopped by a hook at ${at}`,
+      event: `stopped after an event at ${at}`,
+      'internal-error': `internal error at ${at}`,
+    }[reason];
+    if (exception) msg += `\n  ${addressWithSymbol(exception.rip, this.symbolizer)}:  ${exception.bytes}  ${exception.disassembly}`;
+    if (via) msg += ` (via ${via.instruction} at ${addressWithSymbol(via.address, this.symbolizer)})`;
+    return msg;
   }
 
   /** A register dump like a kernel oops prints. */

@@ -497,6 +497,7 @@ function bindGeneric(r: Rec, ins: Instruction, ctx: Ctx): boolean {
     case Mnemonic.Rdtscp: return ctx.cpuid.has('rdtscp') ? set(sys.rdtsc, 1) : false;
     case Mnemonic.Rdpid: return ctx.cpuid.has('rdpid') ? set(sys.rdpid) : false;
     case Mnemonic.Cpuid: return set(sys.cpuid);
+    case Mnemonic.Rdpmc: return set(sys.rdpmc);
     case Mnemonic.Xgetbv: return set(sys.xgetbv);
     case Mnemonic.Xsetbv: return set(sys.xsetbv);
     case Mnemonic.Lgdt: return set(sys.loadTable, 0);

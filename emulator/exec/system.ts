@@ -388,6 +388,13 @@ export function rdtsc(c: Cpu, r: Rec): Rec {
   return attention(c, r, REQ_TSC);
 }
 
+/** rdpmc: no performance counters are modelled, so every counter index is invalid: #GP(0). */
+export function rdpmc(c: Cpu, r: Rec): Rec {
+  void r;
+  if (c.cpl > 0 && (c.cr4 & 0x100) === 0) throw gp0('RDPMC at CPL > 0 with CR4.PCE = 0');
+  throw gp0(`RDPMC of counter 0x${(c.lo[RCX] >>> 0).toString(16)}: no performance counters`);
+}
+
 export function rdpid(c: Cpu, r: Rec): Rec {
   setReg(c, r.r0, 8, c.tscAux, 0);
   return r.next;

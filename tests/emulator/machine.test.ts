@@ -185,3 +185,41 @@ describe('trace', () => {
     expect(lines[lines.length - 1]).toContain('sysretq');
   });
 });
+
+describe('never a JavaScript exception out of run()', () => {
+  it('a hook that throws ends the run with internal-error naming the hook', () => {
+    const m = new Machine();
+    m.memory.load(0x1000n, asm('nop\nnop\nhlt'), 'rx');
+    m.set('rip', 0x1000n);
+    m.symbolizer = (a) => (a === 0x1001n ? 'my_stub' : undefined);
+    m.addHook(0x1001n, () => {
+      throw new Error('boom');
+    });
+    const stop = m.run();
+    expect(stop.reason).toBe('internal-error');
+    expect(stop.message).toContain('hook at 1001 <my_stub> threw: boom');
+  });
+
+  it('a device that throws ends the run with internal-error, with the address of the access', () => {
+    const m = new Machine();
+    m.memory.load(0x1000n, asm('mov $0xfee00000, %ebx\nmov (%rbx), %eax\nhlt'), 'rx');
+    m.memory.mapDevice(0xfee00000n, 0x1000, { read: () => { throw new Error('device broke'); }, write: () => {} });
+    m.set('rip', 0x1000n);
+    const stop = m.run();
+    expect(stop.reason).toBe('internal-error');
+    expect(stop.message).toContain('device broke');
+  });
+
+  it('instructions the model lacks raise #UD (x87 arithmetic, RDRAND without the feature), RDPMC #GP', () => {
+    for (const [code, vector] of [['fldz', 6], ['rdrand %eax', 6], ['xsave (%rsp)', 6], ['rdpmc', 13]] as const) {
+      const m = new Machine();
+      m.memory.load(0x1000n, asm(code), 'rx');
+      m.memory.map(0x8000n, 0x1000, 'rw');
+      m.set('rsp', 0x8800n);
+      m.set('rip', 0x1000n);
+      const stop = m.run();
+      expect(stop.exception?.vector, code).toBe(vector);
+      expect(stop.exception?.rip).toBe(0x1000n);
+    }
+  });
+});
