@@ -160,3 +160,46 @@ describe('IRETQ', () => {
     expect(got[1].at).toBe(got[0].at + 2); // nop + iretq in the handler
   });
 });
+
+describe('IRETQ to rings 1 and 2', () => {
+  /** Ring-1 and ring-2 code/data descriptors at GDT slots 10..13 (selectors 0x51, 0x59, 0x62, 0x6a). */
+  function ringMachine(): Machine {
+    const m = iretMachine();
+    const code = (dpl: bigint) => 0x00af9a000000ffffn | (dpl << 45n);
+    const data = (dpl: bigint) => 0x00cf92000000ffffn | (dpl << 45n);
+    [code(1n), data(1n), code(2n), data(2n)].forEach((d, i) => m.memory.writeU64(GDT + BigInt((10 + i) * 8), d));
+    return m;
+  }
+
+  it('returns from ring 0 to ring 1, then from ring 1 to ring 2, and an exception at ring 2 switches to RSP0', () => {
+    const m = ringMachine();
+    const ring1 = KCODE + 0x100n, ring2 = KCODE + 0x200n;
+    // ring 1: build a frame to ring 2 and IRETQ again; ring 2: ud2.
+    m.memory.write(ring1, Uint8Array.of(0x6a, 0x6a, 0x54, 0x68, 0x02, 0x00, 0x00, 0x00, 0x6a, 0x62, 0x68, ...new Uint8Array(4), 0x48, 0xcf));
+    // patch the pushed RIP (push imm32 at ring1+10) with ring2's low 32 bits: sign-extends to the kernel address
+    m.memory.writeU32(ring1 + 11n, Number(ring2 & 0xffffffffn));
+    m.memory.write(ring2, Uint8Array.of(0x0f, 0x0b));
+    frame(m, [ring1, 0x51n, 0x2n, KSTACK_TOP - 0x800n, 0x59n]);
+    const s1 = m.run({ stopAtCpl: 1 });
+    expect(s1).toMatchObject({ reason: 'cpl', cpl: 1 });
+    expect(m.getSegment('ss').selector).toBe(0x59);
+    const s2 = m.run({ stopAtCpl: 2 });
+    expect(s2).toMatchObject({ reason: 'cpl', cpl: 2, rip: ring2 });
+    expect(m.getSegment('cs').selector).toBe(0x62);
+    const s3 = m.run({ stopAtCpl: 0 });
+    expect(s3.events[0]).toMatchObject({ vector: 6, cpl: 2, rip: ring2 });
+    expect(m.get('rsp')).toBe(KSTACK_TOP - 40n); // RSP0
+    expect(m.memory.readU64(m.get('rsp') + 8n)).toBe(0x62n);
+  });
+
+  it('an IRET from ring 1 to ring 0 (inner) raises #GP(selector)', () => {
+    const m = ringMachine();
+    const ring1 = KCODE + 0x100n;
+    m.memory.write(ring1, Uint8Array.of(0x48, 0xcf));
+    frame(m, [ring1, 0x51n, 0x2n, KSTACK_TOP - 0x800n, 0x59n]);
+    m.run({ stopAtCpl: 1 });
+    // the ring-1 stack now holds garbage: give it a frame back to ring 0
+    for (const [i, v] of [KCODE, BigInt(KERNEL_CS), 0x2n, KSTACK_TOP, BigInt(KERNEL_DS)].entries()) m.memory.writeU64(KSTACK_TOP - 0x800n + BigInt(i * 8), v);
+    expect(m.run({ stopAtCpl: 0 }).events[0]).toMatchObject({ vector: 13, errorCode: KERNEL_CS, cpl: 1 });
+  });
+});
