@@ -219,53 +219,6 @@ export class KernelHarness {
         return 'continue';
       });
     }
-    this.installRdmsrWorkaround(port);
-  }
-
-  /**
-   * Workaround for CPU-NEEDS item 14 (RDMSR of MSRs >= 0x80000000 raises #GP because the index is
-   * compared as a signed int): emulate RDMSR at the entry code's RDMSR sites (paranoid_entry reads
-   * MSR_GS_BASE to decide on SWAPGS). Remove when the core reads those MSRs.
-   */
-  private installRdmsrWorkaround(port: MachinePort): void {
-    for (const site of this.entryInstructions(/^rdmsr/)) {
-      port.addHook(site.address, () => {
-        const index = Number(port.get('rcx') & 0xffffffffn);
-        if (index < 0x80000000) return 'continue';
-        let value: bigint;
-        try {
-          value = port.getMsr(index);
-        } catch {
-          return 'continue';
-        }
-        port.set('rax', value & 0xffffffffn);
-        port.set('rdx', value >> 32n);
-        port.set('rip', site.address + 2n);
-        return 'continue';
-      });
-    }
-  }
-
-  /** Instructions of the entry text whose mnemonic matches, by a linear sweep of __entry_text. */
-  private entryInstructions(mnemonic: RegExp): { address: bigint; via: string }[] {
-    const syms = this.image.symbols;
-    const start = syms.find('__entry_text_start');
-    const end = syms.find('__entry_text_end');
-    if (!start || !end) return [];
-    const out: { address: bigint; via: string }[] = [];
-    const len = Number(end.address - start.address);
-    const elf = this.image.elf;
-    const text = elf.sections.find((s) => s.name === '.text');
-    if (!text) return out;
-    const bytes = elf.bytes.subarray(text.offset + Number(start.address - text.addr), text.offset + Number(start.address - text.addr) + len);
-    let o = 0;
-    while (o < len) {
-      const d = disassembleOne(bytes.subarray(o, Math.min(len, o + 15)), start.address + BigInt(o), 64);
-      const m = d.text.split(/\s+/)[0];
-      if (mnemonic.test(m)) out.push({ address: start.address + BigInt(o), via: m });
-      o += Math.max(1, d.length);
-    }
-    return out;
   }
 
   private capturePtRegs(port: MachinePort, at: string): PtRegsCapture {

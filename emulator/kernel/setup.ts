@@ -507,8 +507,8 @@ export const STACK_FILL = 0x5a;
 
 /**
  * User-mode segment registers as start_thread() leaves them: CS/SS from the GDT, null DS/ES for 64-bit
- * processes (__USER_DS for compat ones), FS/GS selectors 0. Skipped when already so: loading CS drops
- * the emulator's decoded instructions, which the booted snapshot keeps warm across scenarios.
+ * processes (__USER_DS for compat ones), FS/GS selectors 0. Skipped when already so (the booted
+ * snapshot is taken in 64-bit user mode).
  */
 export function enterUserSegments(port: MachinePort, cs: number, ss: number, mode: 64 | 32): void {
   const r = port.registers();

@@ -35,6 +35,14 @@ describe.skipIf(skip !== null)('kernel harness on Linux 6.12', () => {
     for (const name of ['sweep-irq-getpid', 'sweep-nmi-getpid']) expect(results.get(name)?.sweep?.points).toBeGreaterThan(150);
   });
 
+  it.each(['entry-min', 'entry-debug'])('passes every scenario that applies to %s (no IA32 emulation / DEBUG_ENTRY and mitigations)', async (config) => {
+    const h = await KernelHarness.open((await linuxBuild(config)).buildDir, { probeCacheDir });
+    const { results, skipped } = h.runSuite();
+    expect(results.filter((r) => r.verdict !== 'pass').map((r) => `${r.name}: ${r.invariant} ${r.seen}`)).toEqual([]);
+    if (config === 'entry-min') expect(skipped.map((s) => s.name).sort()).toEqual(GROUP('compat').sort());
+    else expect(skipped).toEqual([]);
+  });
+
   it('passes every scenario on the variants\' own base build (same worktree, no patch)', async () => {
     expect(failing(await suite(await variantBuild(null)))).toEqual([]);
   });
