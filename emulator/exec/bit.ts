@@ -4,7 +4,7 @@ import type { Cpu } from '../cpu/state.js';
 import { PARITY, getArithFlags, setArithFlags, setCF } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
 import { CF, PF, SF, ZF } from '../cpu/registers.js';
-import { ea, eaPlus, getReg, readMem, setReg, writeMem } from './operands.js';
+import { ea, eaPlus, getReg, readMem, readSource, setReg, writeMem } from './operands.js';
 
 export const BT = 0, BTS = 1, BTR = 2, BTC = 3;
 
@@ -71,12 +71,6 @@ export function btM(c: Cpu, r: Rec): Rec {
   return r.next;
 }
 
-function source(c: Cpu, r: Rec, size: number): number {
-  if (r.mKind === 0) return getReg(c, r.r1, size);
-  ea(c, r);
-  return readMem(c, size);
-}
-
 function ctz32(v: number): number {
   return v === 0 ? 32 : 31 - Math.clz32(v & -v);
 }
@@ -93,7 +87,7 @@ function countFlags(c: Cpu, zf: boolean, cf: boolean): void {
  */
 export function bsfBsr(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  const lo = source(c, r, size);
+  const lo = readSource(c, r, size);
   const hi = size === 8 ? c.tHi : 0;
   const v = size === 1 ? lo & 0xff : size === 2 ? lo & 0xffff : lo;
   if (v === 0 && hi === 0) {
@@ -111,7 +105,7 @@ export function bsfBsr(c: Cpu, r: Rec): Rec {
 /** tzcnt (aux 0) / lzcnt (aux 1). */
 export function tzLzcnt(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  const lo = source(c, r, size);
+  const lo = readSource(c, r, size);
   const hi = size === 8 ? c.tHi : 0;
   const bits = size * 8;
   const v = size === 2 ? lo & 0xffff : lo;
@@ -134,7 +128,7 @@ function popcount32(v: number): number {
 
 export function popcnt(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  const lo = source(c, r, size);
+  const lo = readSource(c, r, size);
   const n = size === 8 ? popcount32(lo) + popcount32(c.tHi) : popcount32(size === 2 ? lo & 0xffff : lo);
   countFlags(c, n === 0, false);
   setReg(c, r.r0, size, n, 0);

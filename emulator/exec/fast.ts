@@ -626,27 +626,20 @@ function rr8(op: number, write: boolean): Exec {
   };
 }
 
-export const adc64rr: Exec = (c, r) => {
-  const d = r.r0;
-  op64(c, r, ALU_ADC, c.lo[d], c.hi[d], c.lo[r.r1], c.hi[r.r1]);
-  c.lo[d] = c.fRes;
-  c.hi[d] = c.fResHi;
-  return r.next;
-};
-export const adc64ri: Exec = (c, r) => {
-  const d = r.r0;
-  op64(c, r, ALU_ADC, c.lo[d], c.hi[d], r.immLo, r.immHi);
-  c.lo[d] = c.fRes;
-  c.hi[d] = c.fResHi;
-  return r.next;
-};
-export const sbb64rr: Exec = (c, r) => {
-  const d = r.r0;
-  op64(c, r, ALU_SBB, c.lo[d], c.hi[d], c.lo[r.r1], c.hi[r.r1]);
-  c.lo[d] = c.fRes;
-  c.hi[d] = c.fResHi;
-  return r.next;
-};
+/** op r64, r64 (bySource) or op r64, imm for the carry-using ops. */
+function carryOp64(op: number, byRegister: boolean): Exec {
+  return (c, r) => {
+    const d = r.r0;
+    if (byRegister) op64(c, r, op, c.lo[d], c.hi[d], c.lo[r.r1], c.hi[r.r1]);
+    else op64(c, r, op, c.lo[d], c.hi[d], r.immLo, r.immHi);
+    c.lo[d] = c.fRes;
+    c.hi[d] = c.fResHi;
+    return r.next;
+  };
+}
+export const adc64rr = carryOp64(ALU_ADC, true);
+export const adc64ri = carryOp64(ALU_ADC, false);
+export const sbb64rr = carryOp64(ALU_SBB, true);
 
 const OPS = [ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP, ALU_TEST];
 const writes = (op: number) => op !== ALU_CMP && op !== ALU_TEST;

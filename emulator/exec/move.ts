@@ -6,7 +6,7 @@ import { condition, getArithFlags, getCF, mergeArithFlags, setArithFlags, setCF 
 import type { Rec } from '../decode/record.js';
 import { AF, CF, DF, PF, RAX, RBX, RCX, RDX, SF, ZF } from '../cpu/registers.js';
 import { alu64, aluNarrow, ALU_ADD, ALU_SUB } from './alu.js';
-import { ea, eaPlus, getReg, readMem, setReg, writeMem } from './operands.js';
+import { ea, eaPlus, getReg, readDestination, readMem, readSource, setReg, writeMem } from './operands.js';
 
 export function movRR(c: Cpu, r: Rec): Rec {
   const v = getReg(c, r.r1, r.size);
@@ -92,13 +92,7 @@ export function xchgMR(c: Cpu, r: Rec): Rec {
 /** cmpxchg r/m, r: compares the accumulator with the destination. */
 export function cmpxchg(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let d: number;
-  if (r.mKind === 0) d = getReg(c, r.r0, size);
-  else {
-    ea(c, r);
-    c.mmu.probeWrite(c.eaLo, c.eaHi, size);
-    d = readMem(c, size);
-  }
+  const d = readDestination(c, r, size);
   const dh = c.tHi;
   const acc = getReg(c, RAX, size);
   const acch = c.tHi;
@@ -155,13 +149,7 @@ export function cmpxchgWide(c: Cpu, r: Rec): Rec {
 /** xadd r/m, r: TEMP = DEST + SRC; SRC = DEST; DEST = TEMP. */
 export function xadd(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let d: number;
-  if (r.mKind === 0) d = getReg(c, r.r0, size);
-  else {
-    ea(c, r);
-    c.mmu.probeWrite(c.eaLo, c.eaHi, size);
-    d = readMem(c, size);
-  }
+  const d = readDestination(c, r, size);
   const dh = c.tHi;
   const s = getReg(c, r.r1, size);
   const sh = c.tHi;
@@ -186,12 +174,7 @@ export function setcc(c: Cpu, r: Rec): Rec {
 /** cmovcc r, r/m: the source is always read; a 32-bit destination is always zero-extended. */
 export function cmovcc(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let v: number;
-  if (r.mKind === 0) v = getReg(c, r.r1, size);
-  else {
-    ea(c, r);
-    v = readMem(c, size);
-  }
+  const v = readSource(c, r, size);
   const vh = c.tHi;
   if (condition(c, r.cc)) setReg(c, r.r0, size, v, vh);
   else if (size === 4) c.hi[r.r0] = 0;

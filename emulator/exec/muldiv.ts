@@ -7,7 +7,7 @@ import { CpuException, DE } from '../cpu/fault.js';
 import { PARITY, setArithFlags } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
 import { CF, OF, PF, RAX, RDX, SF } from '../cpu/registers.js';
-import { ea, getReg, readMem, setReg } from './operands.js';
+import { ea, getReg, readMem, readSource, setReg } from './operands.js';
 
 // Results of the limb multiplications.
 let mulLo = 0;
@@ -84,6 +84,7 @@ function mulFlags(c: Cpu, lo: number, hi: number, size: number, overflow: boolea
   setArithFlags(c, (overflow ? CF | OF : 0) | (PARITY[lo & 0xff] ? PF : 0) | (sign ? SF : 0));
 }
 
+/** The one-operand forms read operand 0 (register r.r0 or memory). */
 function source(c: Cpu, r: Rec, size: number): number {
   if (r.mKind === 0) return getReg(c, r.r0, size);
   ea(c, r);
@@ -177,12 +178,7 @@ function imulTrunc(c: Cpu, size: number, a: number, ah: number, b: number, bh: n
 /** imul r, r/m (r.r0 = dest; source in r.r1 or memory). */
 export function imul2(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let b: number;
-  if (r.mKind === 0) b = getReg(c, r.r1, size);
-  else {
-    ea(c, r);
-    b = readMem(c, size);
-  }
+  const b = readSource(c, r, size);
   const bh = c.tHi;
   const a = getReg(c, r.r0, size);
   const res = imulTrunc(c, size, a, c.tHi, b, bh);
@@ -193,12 +189,7 @@ export function imul2(c: Cpu, r: Rec): Rec {
 /** imul r, r/m, imm. */
 export function imul3(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let a: number;
-  if (r.mKind === 0) a = getReg(c, r.r1, size);
-  else {
-    ea(c, r);
-    a = readMem(c, size);
-  }
+  const a = readSource(c, r, size);
   const res = imulTrunc(c, size, a, c.tHi, r.immLo, r.immHi);
   setReg(c, r.r0, size, res, c.tHi);
   return r.next;

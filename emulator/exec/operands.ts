@@ -137,6 +137,21 @@ export function readRm(c: Cpu, r: Rec, size: number): number {
   return readMem(c, size);
 }
 
+/** Read a source operand that is register r.r1 or memory (the second operand of most forms). */
+export function readSource(c: Cpu, r: Rec, size: number): number {
+  if (r.mKind === MEM_NONE) return getReg(c, r.r1, size);
+  ea(c, r);
+  return readMem(c, size);
+}
+
+/** Read a read-modify-write destination, register r.r0 or memory (checked writable first, as RMW faults report writes). */
+export function readDestination(c: Cpu, r: Rec, size: number): number {
+  if (r.mKind === MEM_NONE) return getReg(c, r.r0, size);
+  ea(c, r);
+  c.mmu.probeWrite(c.eaLo, c.eaHi, size);
+  return readMem(c, size);
+}
+
 /** Write the r/m operand; for memory the EA must already be in c.eaLo/c.eaHi. */
 export function writeRm(c: Cpu, r: Rec, size: number, lo: number, hi: number): void {
   if (r.mKind === MEM_NONE) setReg(c, r.r0, size, lo, hi);

@@ -7,7 +7,7 @@ import type { Cpu } from '../cpu/state.js';
 import { flagsResult, flagsResult64, getCF } from '../cpu/flags.js';
 import type { Rec } from '../decode/record.js';
 import { RCX } from '../cpu/registers.js';
-import { ea, getReg, readMem, setReg, writeMem } from './operands.js';
+import { ea, getReg, readDestination, readMem, readSource, setReg, writeMem } from './operands.js';
 
 export const SH_ROL = 0, SH_ROR = 1, SH_RCL = 2, SH_RCR = 3, SH_SHL = 4, SH_SHR = 5, SH_SAL = 6, SH_SAR = 7;
 
@@ -329,17 +329,10 @@ export function doubleShiftRm(c: Cpu, r: Rec): Rec {
   const count = doubleCount(c, r);
   const b = getReg(c, r.r1, size);
   const bh = c.tHi;
-  if (r.mKind === 0) {
-    const a = getReg(c, r.r0, size);
-    const res = doubleShift(c, r.aux === 1, size, a, c.tHi, b, bh, count);
-    setReg(c, r.r0, size, res, c.tHi);
-  } else {
-    ea(c, r);
-    c.mmu.probeWrite(c.eaLo, c.eaHi, size);
-    const a = readMem(c, size);
-    const res = doubleShift(c, r.aux === 1, size, a, c.tHi, b, bh, count);
-    if (count !== 0) writeMem(c, size, res, c.tHi);
-  }
+  const a = readDestination(c, r, size);
+  const res = doubleShift(c, r.aux === 1, size, a, c.tHi, b, bh, count);
+  if (r.mKind === 0) setReg(c, r.r0, size, res, c.tHi);
+  else if (count !== 0) writeMem(c, size, res, c.tHi);
   return r.next;
 }
 
@@ -348,12 +341,7 @@ export function doubleShiftRm(c: Cpu, r: Rec): Rec {
 /** r.r0 = dest, source r.r1 or memory, count register r.r2 (or imm for rorx); aux = kind. */
 export function bmiShift(c: Cpu, r: Rec): Rec {
   const size = r.size;
-  let a: number;
-  if (r.mKind === 0) a = getReg(c, r.r1, size);
-  else {
-    ea(c, r);
-    a = readMem(c, size);
-  }
+  const a = readSource(c, r, size);
   const ah = c.tHi;
   const count = (r.r2 >= 0 ? c.lo[r.r2] : r.immLo) & (size === 8 ? 0x3f : 0x1f);
   let res: number;
