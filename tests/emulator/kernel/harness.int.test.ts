@@ -35,7 +35,10 @@ describe.skipIf(skip !== null)('kernel harness on Linux 6.12', () => {
     for (const name of ['sweep-irq-getpid', 'sweep-nmi-getpid']) expect(results.get(name)?.sweep?.points).toBeGreaterThan(150);
   });
 
-  it.each(['entry-min', 'entry-debug'])('passes every scenario that applies to %s (no IA32 emulation / DEBUG_ENTRY and mitigations)', async (config) => {
+  it.each([
+    ['entry-min', 'no IA32 emulation: the compat scenarios are skipped'],
+    ['entry-debug', 'DEBUG_ENTRY checks, retpolines, return thunks, PTI code behind its alternatives'],
+  ])('passes every scenario that applies to %s (%s)', async (config) => {
     const h = await KernelHarness.open((await linuxBuild(config)).buildDir, { probeCacheDir });
     const { results, skipped } = h.runSuite();
     expect(results.filter((r) => r.verdict !== 'pass').map((r) => `${r.name}: ${r.invariant} ${r.seen}`)).toEqual([]);
