@@ -89,6 +89,4 @@ export interface KernelProfile {
   hooks: string[];
   /** Functions whose entry means the kernel is reporting a fatal error. */
   fatal: string[];
-  /** Functions the harness emulates because they touch hardware it does not model. */
-  hardware: { name: string; returns: bigint; why: string }[];
 }

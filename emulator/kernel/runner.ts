@@ -365,9 +365,7 @@ export class KernelHarness {
 
   /** The kernel instruction at run index i of a scenario's reference run, symbolized. */
   private instructionAt(s: Scenario, index: number): string {
-    const b = this.bootFor(s.vendor);
     const probe = this.execute(s, null, 0, index);
-    void b;
     return this.image.symbols.format(probe.obs.final.rip);
   }
 

@@ -248,9 +248,8 @@ export function bootCpu(port: MachinePort, facts: KernelFacts): BootLayout {
   // IDT from the kernel's own tables, in boot order, then the external and spurious vector stubs.
   const idt = facts.symbol('idt_table', 'the IDT');
   const kernelCs = Number(facts.value('KERNEL_CS', 'IDT gates'));
-  const claimed = buildIdt(port, facts, idt, kernelCs);
+  buildIdt(port, facts, idt, kernelCs);
   port.setIdtr(idt, 256 * 16 - 1);
-  void claimed;
 
   // MSRs as syscall_init() writes them.
   const userCs32 = facts.value('USER32_CS', 'MSR_STAR');
@@ -393,13 +392,12 @@ export function idtGates(facts: KernelFacts): IdtGate[] {
   return [...byVector.values()].sort((a, b) => a.vector - b.vector);
 }
 
-function buildIdt(port: MachinePort, facts: KernelFacts, idt: bigint, kernelCs: number): IdtGate[] {
+function buildIdt(port: MachinePort, facts: KernelFacts, idt: bigint, kernelCs: number): void {
   const gates = idtGates(facts);
   if (!gates.some((g) => g.vector === 14) || !gates.some((g) => g.vector === 2)) {
     throw new ProfileMismatch('The kernel\'s idt_data tables give no #PF or NMI gate.', 'The profile names the wrong IDT tables for this kernel generation.');
   }
   for (const g of gates) writeGate(port, idt, g.vector, g.handler, kernelCs, g.ist, g.type, g.dpl);
-  return gates;
 }
 
 /** Allocate zeroed, supervisor read-write memory for structures the harness hands the kernel. */

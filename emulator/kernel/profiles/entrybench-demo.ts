@@ -69,5 +69,4 @@ export const entrybenchDemo: KernelProfile = {
   initCalls: [],
   hooks: ['syscall_trace_enter', '__audit_syscall_entry', '__audit_syscall_exit', 'syscall_exit_to_user_mode', 'do_syscall_64', 'irqentry_enter', 'irqentry_exit', 'force_sig_fault', 'force_sig', 'exc_nmi', 'fixup_exception'],
   fatal: ['panic', 'die', 'do_exit', 'do_group_exit', 'make_task_dead', 'exc_double_fault'],
-  hardware: [],
 };

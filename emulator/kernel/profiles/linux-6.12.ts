@@ -148,5 +148,4 @@ export const linux612: KernelProfile = {
     'exc_nmi', 'fixup_exception',
   ],
   fatal: ['panic', 'nmi_panic', 'oops_begin', '__die', 'die', 'make_task_dead', 'do_exit', 'do_group_exit', 'page_fault_oops', 'handle_stack_overflow', 'exc_double_fault', 'machine_check_poll'],
-  hardware: [],
 };

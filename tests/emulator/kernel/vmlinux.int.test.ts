@@ -8,6 +8,8 @@ import { linuxBuild, linuxUnavailable } from '../../helpers/linux.js';
 import { KernelImage } from '../../../emulator/kernel/vmlinux.js';
 import { probeBuild } from '../../../emulator/kernel/struct-probe.js';
 import { linux612 } from '../../../emulator/kernel/profiles/linux-6.12.js';
+import { KernelFacts } from '../../../emulator/kernel/facts.js';
+import { idtGates } from '../../../emulator/kernel/setup.js';
 
 const skip = linuxUnavailable();
 
@@ -65,6 +67,23 @@ describe.skipIf(skip !== null)('Linux 6.12 build as the harness reads it', () =>
     expect(again.fromCache).toBe(true);
     expect(again.values).toEqual(first.values);
     fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('builds the IDT the kernel builds, from its own idt_data tables and interrupt stubs', async () => {
+    const facts = await KernelFacts.gather(image, linux612);
+    const gates = new Map(idtGates(facts).map((g) => [g.vector, g]));
+    const name = (v: number) => image.symbols.format(gates.get(v)?.handler ?? 0n);
+    // Of 0..31 the kernel sets 0..17 and 19: no #MC gate without X86_MCE, none for 20..31 (VE/CP/VC).
+    expect([...gates.keys()].filter((v) => v < 32)).toEqual([...Array(18).keys(), 19]);
+    expect(gates.size).toBe(19 + 224);
+    expect(name(14)).toBe('asm_exc_page_fault+0x0/0x30');
+    expect([name(2), gates.get(2)?.ist]).toEqual([expect.stringMatching(/^asm_exc_nmi\+0x0\//), 2]); // IST_INDEX_NMI + 1
+    expect([name(8), gates.get(8)?.ist]).toEqual([expect.stringMatching(/^asm_exc_double_fault\+0x0\//), 1]);
+    expect([name(3), gates.get(3)?.dpl]).toEqual([expect.stringMatching(/^asm_exc_int3\+0x0\//), 3]);
+    expect([name(0x80), gates.get(0x80)?.dpl, gates.get(0x80)?.source]).toEqual([expect.stringMatching(/^asm_int80_emulation\+0x0\//), 3, 'ia32_idt']);
+    expect(name(0xf6)).toMatch(/^asm_sysvec_irq_work\+0x0\//);
+    expect(name(0x21)).toMatch(/^irq_entries_start\+0x8\//);
+    expect(gates.get(0xf0)?.source).toBe('spurious_entries_start');
   });
 
   it('says which build file is missing', () => {
