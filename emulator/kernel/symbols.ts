@@ -36,7 +36,12 @@ export class SymbolTable {
   readonly percpu = new Map<string, KernelSymbol>();
 
   constructor(symbols: KernelSymbol[], percpu: KernelSymbol[] = []) {
-    this.sorted = symbols.slice().sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : Number(b.global) - Number(a.global)));
+    // Among aliases at one address, kallsyms prints the one scripts/kallsyms sorts first: global
+    // before local, then fewer leading underscores (irq_entries_start, not __irqentry_text_start).
+    const underscores = (n: string) => n.length - n.replace(/^_+/, '').length;
+    this.sorted = symbols.slice().sort((a, b) =>
+      a.address < b.address ? -1 : a.address > b.address ? 1 : Number(b.global) - Number(a.global) || underscores(a.name) - underscores(b.name) || a.name.localeCompare(b.name),
+    );
     for (const s of this.sorted) {
       const list = this.byName.get(s.name);
       if (list) list.push(s);
@@ -107,7 +112,7 @@ export class SymbolTable {
       } else hi = mid - 1;
     }
     if (found < 0) return null;
-    // Among aliases at one address, prefer the global one (sorted first at equal addresses).
+    // Among aliases at one address, the one sorted first (see the constructor).
     let first = found;
     while (first > 0 && arr[first - 1].address === arr[found].address) first--;
     const symbol = arr[first];
