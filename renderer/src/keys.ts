@@ -9,6 +9,10 @@ export interface Binding {
   run: () => void;
   /** Only active when this returns true (e.g. a series is open). */
   when?: () => boolean;
+  /** Also while the user types (Ctrl-S in the composer, F6 to move on); never for plain letters. */
+  global?: boolean;
+  /** Left out of the ? overlay (aliases such as ArrowDown for j). */
+  hidden?: boolean;
 }
 
 function eventKey(ev: KeyboardEvent): string {
@@ -20,7 +24,12 @@ function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.closest('.xterm')) return true;
   const monaco = target.closest('.monaco-editor');
-  if (monaco) return !monaco.closest('[data-readonly="true"]');
+  if (monaco) {
+    // Monaco's own widgets (find, rename) are real inputs; its text area is typing only when editable.
+    const own = target.classList.contains('inputarea') || target.classList.contains('native-edit-context');
+    if (!own && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return true;
+    return !monaco.closest('[data-readonly="true"]');
+  }
   if (target.isContentEditable) return true;
   const tag = target.tagName;
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
@@ -39,14 +48,14 @@ export class Keymap {
   }
 
   all(): Binding[] {
-    return [...this.bindings];
+    return this.bindings.filter((b) => !b.hidden);
   }
 
   private onKey(ev: KeyboardEvent): void {
     const key = eventKey(ev);
-    // Escape always reaches the app (closes overlays); everything else waits while the user types.
-    if (key !== 'Escape' && isTyping(ev.target)) return;
-    const b = this.bindings.find((x) => x.key === key && (!x.when || x.when()));
+    // Global bindings reach the app while typing; everything else waits until the user is reading.
+    const typing = isTyping(ev.target);
+    const b = this.bindings.find((x) => x.key === key && (!typing || x.global) && (!x.when || x.when()));
     if (!b) return;
     ev.preventDefault();
     ev.stopPropagation();

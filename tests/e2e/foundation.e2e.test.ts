@@ -70,7 +70,7 @@ describe('web mode in Chromium', () => {
   });
 
   it('shows every shortcut on ? and closes on Escape, but lets ? through to a focused terminal', async () => {
-    await page.locator('.series-list').click();
+    await page.locator('.left-area').click();
     await page.keyboard.press('?');
     const help = page.locator('[data-testid=help]');
     await expect.poll(() => help.isVisible()).toBe(true);

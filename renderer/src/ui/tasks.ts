@@ -13,7 +13,7 @@ export class TaskBar {
   private readonly tasks = new Set<RunningTask>();
 
   /** Start tracking a task; the returned handle feeds progress and ends it. */
-  start(title: string): { signal: AbortSignal; progress: (p: ProgressEvent) => void; done: () => void } {
+  start(title: string): { signal: AbortSignal; progress: (p: ProgressEvent) => void; cancel: () => void; done: () => void } {
     const task: RunningTask = { title, controller: new AbortController(), last: null };
     this.tasks.add(task);
     this.render();
@@ -23,6 +23,7 @@ export class TaskBar {
         task.last = p;
         this.render();
       },
+      cancel: () => task.controller.abort(),
       done: () => {
         this.tasks.delete(task);
         this.render();
