@@ -264,6 +264,8 @@ export class Machine {
   private readonly decode = new DecodeCache();
   private readonly lenientMsrs: boolean;
   private readonly hooks = new Map<string, HookEntry[]>();
+  /** Bumped when hooks change, so records re-read their cached hook lists. */
+  private hookGen = 0;
   private readonly breakpoints = new Set<string>();
   private runBreakpoints = new Set<string>();
   /** The breakpoints option of the previous run, to skip re-marking when a sweep repeats it. */
@@ -470,10 +472,12 @@ export class Machine {
     const list = this.hooks.get(k) ?? [];
     list.push(entry);
     this.hooks.set(k, list);
+    this.hookGen++;
     const [lo, hi] = key64(address);
     this.decode.mark(lo, hi, F_HOOK, true);
     const remove = (): void => {
       entry.removed = true;
+      this.hookGen++;
       const l = this.hooks.get(k)?.filter((e) => e !== entry) ?? [];
       if (l.length) this.hooks.set(k, l);
       else {
@@ -708,7 +712,7 @@ export class Machine {
       if ((rec.flags & (F_HOOK | F_BREAK)) !== 0) {
         if (skipMarksOnce) skipMarksOnce = false;
         else {
-          const k = addrKey(u64(rec.ipLo, rec.ipHi));
+          const k = (rec.flags & F_BREAK) !== 0 ? addrKey(u64(rec.ipLo, rec.ipHi)) : '';
           if ((rec.flags & F_BREAK) !== 0 && (this.breakpoints.has(k) || this.runBreakpoints.has(k))) {
             c.ripLo = rec.ipLo;
             c.ripHi = rec.ipHi;
@@ -718,9 +722,9 @@ export class Machine {
             return this.stopInfo('breakpoint', start, events);
           }
           if ((rec.flags & F_HOOK) !== 0) {
-            const res = this.runHooks(rec, k);
+            const res = this.runHooks(rec);
             if (res === 'stop') {
-              this.resumeAt = k;
+              this.resumeAt = 'hook';
               this.resumeLo = rec.ipLo;
               this.resumeHi = rec.ipHi;
               return this.stopInfo('hook', start, events);
@@ -791,8 +795,7 @@ export class Machine {
 
   private viaRecord(r: Rec | null): { address: bigint; instruction: string } | undefined {
     if (!r) return undefined;
-    const bytes = r.page ? r.page.bytesAt(r.ipLo & 4095, r.len) : new Uint8Array();
-    return { address: u64(r.ipLo, r.ipHi), instruction: disassembleOne(bytes, u64(r.ipLo, r.ipHi), r.bitness === 32 ? 32 : 64).text.split(/\s+/)[0] };
+    return { address: u64(r.ipLo, r.ipHi), instruction: VIA_NAMES[r.mnemonic] ?? (Mnemonic[r.mnemonic] ?? 'instruction').toLowerCase() };
   }
 
   private viaEvent(events: EventRecord[]): { address: bigint; instruction: string } | undefined {
@@ -859,31 +862,29 @@ export class Machine {
     return null;
   }
 
-  private runHooks(rec: Rec, k: string): 'stop' | 'moved' | 'continue' {
+  private runHooks(rec: Rec): 'stop' | 'moved' | 'continue' {
     const c = this.cpu;
-    const list = this.hooks.get(k);
+    if (rec.hookGen !== this.hookGen) {
+      rec.hookList = this.hooks.get(addrKey(u64(rec.ipLo, rec.ipHi))) ?? null;
+      rec.hookGen = this.hookGen;
+    }
+    const list = rec.hookList as HookEntry[] | null;
     if (!list) return 'continue';
-    const addr = u64(rec.ipLo, rec.ipHi);
     c.ripLo = rec.ipLo;
     c.ripHi = rec.ipHi;
     let stop = false;
-    for (const h of [...list]) {
+    const gen = this.hookGen;
+    for (const h of list) {
       if (h.removed) continue;
       h.hits++;
-      const returnFromFunction = (rax?: bigint | number): void => {
-        const ret = this.memory.readU64(this.get('rsp'));
-        this.set('rsp', this.get('rsp') + 8n);
-        this.set('rip', ret);
-        if (rax !== undefined) this.set('rax', BigInt(rax));
-      };
-      const ctx: HookContext = { machine: this, address: addr, hits: h.hits, returnFromFunction };
       let res: HookResult;
       try {
-        res = h.fn(ctx);
+        res = h.fn(new HookCall(this, rec.ipLo, rec.ipHi, h.hits));
       } catch (e) {
-        throw new HookFailed(addressWithSymbol(addr, this.symbolizer), e);
+        throw new HookFailed(addressWithSymbol(u64(rec.ipLo, rec.ipHi), this.symbolizer), e);
       }
       if (res === 'stop') stop = true;
+      if (this.hookGen !== gen) break; // a hook added or removed hooks: the list may have changed
     }
     if (stop) return 'stop';
     return c.ripLo !== rec.ipLo || c.ripHi !== rec.ipHi ? 'moved' : 'continue';
@@ -1235,12 +1236,37 @@ export class Machine {
   }
 }
 
+/** What a hook function receives (one per call; returnFromFunction is a method, not a closure). */
+class HookCall implements HookContext {
+  constructor(
+    readonly machine: Machine,
+    private readonly lo: number,
+    private readonly hi: number,
+    readonly hits: number,
+  ) {}
+
+  get address(): bigint {
+    return u64(this.lo, this.hi);
+  }
+
+  returnFromFunction(rax?: bigint | number): void {
+    const m = this.machine;
+    const rsp = m.get('rsp');
+    m.set('rip', m.memory.readU64(rsp));
+    m.set('rsp', rsp + 8n);
+    if (rax !== undefined) m.set('rax', BigInt(rax));
+  }
+}
+
 /** A hook callback threw: reported as an internal-error stop naming the hook. */
 class HookFailed extends Error {
   constructor(where: string, cause: unknown) {
     super(`hook at ${where} threw: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
+
+/** AT&T names of the instructions that change privilege, where iced's mnemonic names differ. */
+const VIA_NAMES: Record<number, string> = { [Mnemonic.Sysret]: 'sysretl', [Mnemonic.Sysexit]: 'sysexitl', [Mnemonic.Iretd]: 'iretl', [Mnemonic.Iret]: 'iretw', [Mnemonic.Retf]: 'lret' };
 
 /** Links are only cached between records of the same privilege context (user/supervisor pages). */
 function sameContext(a: Rec, b: Rec): boolean {

@@ -74,6 +74,9 @@ export class Rec {
   stackSize = 8;
   /** 64 or 32: the code size this record was decoded for. */
   bitness = 64;
+  /** The machine's hooks at this address, cached with the hook generation it was looked up in. */
+  hookGen = -1;
+  hookList: unknown = null;
 
   constructor(exec: Exec, flags = 0) {
     this.exec = exec;

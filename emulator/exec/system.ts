@@ -158,6 +158,8 @@ function iretFlags(c: Cpu, image: number, size: number): number {
 
 export function iret(c: Cpu, r: Rec): Rec {
   const size = r.size;
+  // IRET unblocks NMIs even when it then faults (SDM vol. 3A 6.7.1).
+  c.nmiBlocked = false;
   if (c.code64 && (c.eflags & NT) !== 0) throw gp0('IRET with NT set in IA-32e mode');
   const ripLo = peek(c, size, 0);
   const ripHi = size === 8 ? c.tHi : 0;
@@ -223,7 +225,6 @@ export function iret(c: Cpu, r: Rec): Rec {
       }
     }
   }
-  c.nmiBlocked = false;
   return ATTENTION;
 }
 
