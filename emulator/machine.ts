@@ -1186,17 +1186,12 @@ export class Machine {
 
   private stopInfo(reason: StopReason, start: number, events: EventRecord[], exception?: ExceptionInfo, message?: string): StopInfo {
     const c = this.cpu;
-    const rip = u64(c.ripLo, c.ripHi);
     const via = reason === 'cpl' ? this.via : undefined;
     this.via = undefined;
-    const info: StopInfo = { reason, rip, cpl: c.cpl, instructions: c.instret - start, exception, events, message: '' };
+    const rip = u64(c.ripLo, c.ripHi);
+    // A plain object (it may be spread, logged or posted to another thread).
+    const info: StopInfo = { reason, rip, cpl: c.cpl, instructions: c.instret - start, exception, events, message: this.stopMessage(reason, rip, c.cpl, exception, message, via) };
     if (via) info.via = via;
-    // The message names addresses through the symbolizer: built when first read (sweeps rarely read it).
-    let text: string | undefined;
-    Object.defineProperty(info, 'message', {
-      enumerable: true,
-      get: () => (text ??= this.stopMessage(reason, rip, c.cpl, exception, message, via)),
-    });
     return info;
   }
 
