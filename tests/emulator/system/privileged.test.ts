@@ -141,3 +141,49 @@ describe('CPL 0 system state', () => {
     expect(m.get('rax')).toBe(0x1234n);
   });
 });
+
+describe('more instruction rules', () => {
+  it('popf at CPL 3 (IOPL 0) keeps IF and IOPL; at CPL 0 it loads them', () => {
+    const u = testMachine({ user: 'pushq $0x3cd7\npopfq\npushfq\npop %rbx\nud2' });
+    enterUser(u);
+    u.set('rflags', 0x202n);
+    u.run({ stopAtCpl: 0 });
+    expect(u.get('rbx') & 0x3fffn).toBe(0x0cd7n | 0x200n | 0x2n);
+    const k = testMachine();
+    kernelCode(k, 'pushq $0x3cd7\npopfq\npushfq\npop %rbx\nhlt');
+    k.set('rflags', 0x202n);
+    k.run({ maxInstructions: 4 });
+    expect(k.get('rbx') & 0x3fffn).toBe(0x3cd7n);
+  });
+
+  it('rdtscp returns TSC_AUX in ECX and rdpid returns it in a register, when CPUID says they exist', () => {
+    const cpuid = new CpuidModel();
+    cpuid.setFeature('rdtscp', true);
+    cpuid.setFeature('rdpid', true);
+    const m = testMachine({ cpuid });
+    m.setMsr(0xc0000103, 7n);
+    kernelCode(m, 'rdtscp\nmov %ecx, %r8d\nrdpid %r9\nhlt');
+    m.run();
+    expect([m.get('r8'), m.get('r9')]).toEqual([7n, 7n]);
+    const n = testMachine();
+    kernelCode(n, 'rdtscp');
+    expect(n.run().events[0]).toMatchObject({ vector: 6 });
+  });
+
+  it('xgetbv needs CR4.OSXSAVE and reads XCR0', () => {
+    const m = testMachine();
+    kernelCode(m, 'xor %ecx, %ecx\nxgetbv\nhlt');
+    expect(m.run().events[0]).toMatchObject({ vector: 6 });
+    const n = testMachine();
+    n.set('cr4', n.get('cr4') | (1n << 18n));
+    kernelCode(n, 'xor %ecx, %ecx\nxgetbv\nhlt');
+    expect(n.run().reason).toBe('hlt');
+    expect([n.get('rax'), n.get('rdx')]).toEqual([1n, 0n]);
+  });
+
+  it('cmpxchg16b on a misaligned operand raises #GP(0)', () => {
+    const m = testMachine();
+    kernelCode(m, 'lea -24(%rsp), %rdi\nlock cmpxchg16b (%rdi)\nhlt');
+    expect(m.run().events[0]).toMatchObject({ vector: 13, errorCode: 0 });
+  });
+});
