@@ -275,7 +275,7 @@ export class Machine {
   private scheduled: ScheduledEvent[] = [];
   private trace: TraceBuffer | null = null;
   /** After stopping at a breakpoint or hook, the next run executes that instruction first. */
-  private resumeAt: string | null = null;
+  private resumeAt: 'breakpoint' | 'hook' | null = null;
   private resumeLo = 0;
   private resumeHi = 0;
   private stats = { runs: 0, slices: 0 };
@@ -648,7 +648,7 @@ export class Machine {
     }
 
     let rec: Rec | null = null;
-    let skipMarksOnce = this.resumeAt !== null && this.resumeLo === c.ripLo && this.resumeHi === c.ripHi;
+    let skip = this.resumeAt !== null && this.resumeLo === c.ripLo && this.resumeHi === c.ripHi ? this.resumeAt : null;
     this.resumeAt = null;
 
     /** Deliver an exception raised by the guest, or stop. Returns a StopInfo to end the run. */
@@ -708,34 +708,36 @@ export class Machine {
           continue;
         }
       }
-      // Hooks and breakpoints at the next instruction.
+      // Hooks and breakpoints at the next instruction. Resuming where a breakpoint stopped skips that
+      // breakpoint (its hooks still run); resuming where a hook stopped skips both.
       if ((rec.flags & (F_HOOK | F_BREAK)) !== 0) {
-        if (skipMarksOnce) skipMarksOnce = false;
-        else {
-          const k = (rec.flags & F_BREAK) !== 0 ? addrKey(u64(rec.ipLo, rec.ipHi)) : '';
-          if ((rec.flags & F_BREAK) !== 0 && (this.breakpoints.has(k) || this.runBreakpoints.has(k))) {
-            c.ripLo = rec.ipLo;
-            c.ripHi = rec.ipHi;
-            this.resumeAt = k;
+        const resuming = skip !== null;
+        const skipBreak = resuming;
+        const skipHooks = resuming && skip === 'hook';
+        skip = null;
+        const k = (rec.flags & F_BREAK) !== 0 ? addrKey(u64(rec.ipLo, rec.ipHi)) : '';
+        if (!skipBreak && (rec.flags & F_BREAK) !== 0 && (this.breakpoints.has(k) || this.runBreakpoints.has(k))) {
+          c.ripLo = rec.ipLo;
+          c.ripHi = rec.ipHi;
+          this.resumeAt = 'breakpoint';
+          this.resumeLo = rec.ipLo;
+          this.resumeHi = rec.ipHi;
+          return this.stopInfo('breakpoint', start, events);
+        }
+        if (!skipHooks && (rec.flags & F_HOOK) !== 0) {
+          const res = this.runHooks(rec);
+          if (res === 'stop') {
+            this.resumeAt = 'hook';
             this.resumeLo = rec.ipLo;
             this.resumeHi = rec.ipHi;
-            return this.stopInfo('breakpoint', start, events);
+            return this.stopInfo('hook', start, events);
           }
-          if ((rec.flags & F_HOOK) !== 0) {
-            const res = this.runHooks(rec);
-            if (res === 'stop') {
-              this.resumeAt = 'hook';
-              this.resumeLo = rec.ipLo;
-              this.resumeHi = rec.ipHi;
-              return this.stopInfo('hook', start, events);
-            }
-            if (res === 'moved') {
-              rec = null;
-              continue;
-            }
+          if (res === 'moved') {
+            rec = null;
+            continue;
           }
         }
-      } else skipMarksOnce = false;
+      } else skip = null;
       if ((rec.flags & F_DEAD) !== 0) {
         rec = null;
         c.ripLo = c.ripLo | 0;

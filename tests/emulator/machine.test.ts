@@ -223,3 +223,16 @@ describe('never a JavaScript exception out of run()', () => {
     }
   });
 });
+
+describe('resuming at a breakpoint that also has a hook', () => {
+  it('runs the hook once when the run resumes through the breakpoint', () => {
+    const m = new Machine();
+    m.memory.load(0x1000n, asm('inc %rax\ninc %rax\nhlt'), 'rx');
+    m.set('rip', 0x1000n);
+    const hook = m.addHook(0x1003n, () => undefined);
+    expect(m.run({ breakpoints: [0x1003n] }).reason).toBe('breakpoint');
+    expect(hook.hits).toBe(0);
+    expect(m.run({ breakpoints: [0x1003n] }).reason).toBe('hlt');
+    expect(hook.hits).toBe(1);
+  });
+});
