@@ -203,6 +203,8 @@ export class StepRunner {
       });
     }
 
+    // A checker that could not run (crashed, tool missing) says nothing about the step: do not cache that.
+    let transient = false;
     if (build) {
       for (const checker of this.plan.checkers) {
         this.progress({ phase: 'check', step: index, message: checker.id, etaMs: eta });
@@ -212,17 +214,17 @@ export class StepRunner {
           );
         } catch (err) {
           if (err instanceof Cancelled || signal?.aborted) throw new Cancelled('walk');
-          results.push({ check: checker.id.split('@')[0], status: 'error', summary: `the check could not run: ${errorMessage(err)}` });
+          transient = true;
+          results.push({ check: checker.id.split(':')[0], status: 'error', summary: `the check could not run: ${errorMessage(err)}` });
         }
       }
     }
     record.seconds = (Date.now() - started) / 1000;
-    return this.finish(key, record, true);
+    return this.finish(key, record, !transient);
   }
 
   private finish(key: StepKey, record: StepRecord, cacheable: boolean): StepRecord {
-    // Results of a run that errored are not cached: the next walk tries again.
-    if (cacheable && !record.results.some((r) => r.status === 'error')) this.cache.put(key, record);
+    if (cacheable) this.cache.put(key, record);
     return record;
   }
 

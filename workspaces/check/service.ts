@@ -9,7 +9,7 @@ import { defaultCacheDir } from '../host/paths.js';
 import type { CheckReport, CheckScenarioInfo } from '../host/api/check.js';
 import { loadScenarios } from '../../emulator/kernel/scenario.js';
 import { runCheck, type CheckRequest } from './run.js';
-import type { WorkerMessage } from './worker.js';
+import type { WorkerMessage, WorkerRequest } from './worker.js';
 
 /** The build cannot be checked: its files are missing or inconsistent, or no profile fits it. */
 export class BuildNotCheckable extends ReviewError {}
@@ -77,29 +77,75 @@ export class CheckService {
     }
   }
 
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | null = null;
+  /** One check at a time in the worker; callers queue here. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Stop the worker thread now (tests, host shutdown); the next check starts a new one. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (w) await w.terminate();
+  }
+
   private inWorker(entry: string, req: CheckRequest, opts: CheckOptions): Promise<CheckReport> {
+    const run = this.queue.catch(() => {}).then(() => this.runInWorker(entry, req, opts));
+    this.queue = run;
+    return run;
+  }
+
+  private runInWorker(entry: string, req: CheckRequest, opts: CheckOptions): Promise<CheckReport> {
+    if (opts.signal?.aborted) return Promise.reject(new Cancelled('check'));
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const worker = (this.worker ??= new Worker(entry));
+    worker.ref();
+    const id = this.nextId++;
     return new Promise<CheckReport>((resolve, reject) => {
-      const worker = new Worker(entry, { workerData: req });
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         opts.signal?.removeEventListener('abort', onAbort);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        if (this.worker === worker) {
+          // Idle: let the process exit, and give the thread back after a while without work.
+          worker.unref();
+          this.idleTimer = setTimeout(() => void this.close(), 60_000);
+          this.idleTimer.unref();
+        }
         fn();
       };
+      // The emulator loop is synchronous in the worker: cancelling means ending the thread.
       const onAbort = () => {
+        if (this.worker === worker) this.worker = null;
         finish(() => reject(new Cancelled('check')));
         void worker.terminate();
       };
-      opts.signal?.addEventListener('abort', onAbort);
-      worker.on('message', (m: WorkerMessage) => {
+      const onMessage = (m: WorkerMessage) => {
+        if (m.id !== id) return;
         if (m.type === 'phase') opts.onProgress?.({ phase: 'check', message: m.message });
         else if (m.type === 'scenario') opts.onProgress?.({ phase: 'check', message: `${m.name}: ${m.verdict}`, done: m.done, total: m.total });
         else if (m.type === 'done') finish(() => resolve(m.report as CheckReport));
         else if (m.type === 'error') finish(() => reject(toReviewError(m.kind, m.message, m.hint)));
-      });
-      worker.on('error', (err) => finish(() => reject(new CheckCrashed(`The check worker failed: ${err.message}`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.'))));
-      worker.on('exit', (code) => finish(() => reject(new CheckCrashed(`The check worker exited (code ${code}) without a report.`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.'))));
+      };
+      const onError = (err: Error) => {
+        if (this.worker === worker) this.worker = null;
+        finish(() => reject(new CheckCrashed(`The check worker failed: ${err.message}`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.')));
+      };
+      const onExit = (code: number) => {
+        if (this.worker === worker) this.worker = null;
+        finish(() => reject(new CheckCrashed(`The check worker exited (code ${code}) without a report.`, 'This is a bug in the harness; run `entrybench check` on the same build directory to see it.')));
+      };
+      opts.signal?.addEventListener('abort', onAbort);
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ type: 'run', id, req } satisfies WorkerRequest);
     });
   }
 }

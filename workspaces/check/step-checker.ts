@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { StepChecker } from '../bisect/walk.js';
 import type { CheckResult } from '../bisect/types.js';
 import { ReviewError } from '../errors.js';
-import { CheckService } from './service.js';
+import { CheckCrashed, CheckService } from './service.js';
 
 /** Digest of the emulator and harness sources and scenario files: results change when they do. */
 function harnessDigest(): string {
@@ -35,7 +35,10 @@ export function emulatorChecker(service = new CheckService()): StepChecker {
       try {
         report = await service.check(ctx.build.buildDir, undefined, { signal: ctx.signal, onProgress: (p) => ctx.say(`emulator ${p.done ?? ''}${p.total ? `/${p.total}` : ''} ${p.message}`.replace(/\s+/g, ' ')) });
       } catch (err) {
-        if (err instanceof ReviewError && err.kind !== 'Cancelled') return [{ check: 'emulator', status: 'error', summary: `${err.message} ${err.hint}` }];
+        // A build the harness cannot read is a result of the step; a crashed worker is not (the walk retries it).
+        if (err instanceof ReviewError && err.kind !== 'Cancelled' && !(err instanceof CheckCrashed)) {
+          return [{ check: 'emulator', status: 'error', summary: `${err.message} ${err.hint}` }];
+        }
         throw err;
       }
       const results: CheckResult[] = report.scenarios.map((s) => ({

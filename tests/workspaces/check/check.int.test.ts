@@ -108,15 +108,17 @@ describe.skipIf(skip !== null)('entrybench check', () => {
 
     it('check.run can be cancelled while a sweep runs', async () => {
       const id = 9001;
+      // Cancel as soon as the run reports its first progress: the check worker is busy then.
       const done = new Promise<{ error?: { code: number } }>((resolve) => {
         c.ws.on('message', (data) => {
           const m = JSON.parse(String(data));
+          if (m.method === '$/progress' && m.params.requestId === id) {
+            c.ws.send(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } }));
+          }
           if (m.id === id) resolve(m);
         });
       });
       c.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'check.run', params: { buildDir: base, scenarios: ['sweep-nmi-getpid'] } }));
-      await new Promise((r) => setTimeout(r, 1500));
-      c.ws.send(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } }));
       const res = await done;
       expect(res.error?.code).toBe(-32800);
     });
