@@ -44,3 +44,26 @@ describe('workspace methods', () => {
     expect((unknown.error?.data as { hint: string }).hint).toContain('open the series again');
   });
 });
+
+describe('removing a workspace', () => {
+  it('says what would go, then removes its review worktree and branch and nothing else of the tree', async () => {
+    const { miniSeries, BREAK_AND_FIX, git } = await import('../../helpers/mini-tree.js');
+    const dir = fs.mkdtempSync(path.join(t.dataDir, 'mini-'));
+    const { repo, mbox } = miniSeries(dir, BREAK_AND_FIX);
+    const applied = await c.result<{ workspace: string; worktree: string; branch: string }>('tree.apply', { tree: repo, files: [mbox] });
+    fs.writeFileSync(path.join(t.host.workspaces.get(applied.workspace).path('drafts'), 'd1.json'), '{}');
+    const plan = await c.result<{ reviews: { branch: string; commits: number }[]; drafts: number; removed: boolean }>('workspace.remove', { workspace: applied.workspace });
+    expect(plan.removed).toBe(false);
+    expect(plan.reviews).toEqual([{ tree: fs.realpathSync(repo), branch: applied.branch, worktree: applied.worktree, commits: 3 }]);
+    expect(plan.drafts).toBe(1);
+    expect(fs.existsSync(applied.worktree)).toBe(true);
+
+    const done = await c.result<{ removed: boolean }>('workspace.remove', { workspace: applied.workspace, confirm: true });
+    expect(done.removed).toBe(true);
+    expect(fs.existsSync(applied.worktree)).toBe(false);
+    expect(git(repo, 'branch', '--list', applied.branch).trim()).toBe('');
+    expect(git(repo, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('master');
+    expect(git(repo, 'status', '--porcelain').trim()).toBe('');
+    expect((await c.call('workspace.get', { workspace: applied.workspace })).error?.message).toContain('No workspace');
+  });
+});

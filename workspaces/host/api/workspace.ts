@@ -14,6 +14,17 @@ export interface WorkspaceSummary {
   sections: string[];
 }
 
+export interface WorkspaceRemovePlan {
+  workspace: string;
+  dir: string;
+  /** Review branches and their worktrees in the reviewer's repository that go with it. */
+  reviews: { tree: string; branch: string; worktree: string; commits: number }[];
+  /** Comments and drafts that would be lost. */
+  annotations: number;
+  drafts: number;
+  removed: boolean;
+}
+
 export interface WorkspaceMethods {
   /** Make a workspace from mail files on the host, or from pasted text (an archive page). */
   'workspace.create': MethodSpec<{ paths?: string[]; text?: string; name?: string; title?: string }, WorkspaceSummary>;
@@ -21,4 +32,6 @@ export interface WorkspaceMethods {
   /** Open by id or directory. */
   'workspace.get': MethodSpec<{ workspace: string }, WorkspaceSummary>;
   'workspace.rename': MethodSpec<{ workspace: string; title: string }, WorkspaceSummary>;
+  /** Without confirm: what would go. With it: the review worktrees and branches, then the workspace. */
+  'workspace.remove': MethodSpec<{ workspace: string; confirm?: boolean }, WorkspaceRemovePlan>;
 }

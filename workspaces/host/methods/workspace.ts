@@ -1,9 +1,11 @@
 // RPC methods for workspaces: create from mail (files or pasted text), list, open, rename.
 import type { Host } from '../host.js';
-import type { WorkspaceSummary } from '../api.js';
+import type { WorkspaceRemovePlan, WorkspaceSummary } from '../api.js';
 import * as s from '../schema.js';
 import { BadRequest } from '../../errors.js';
 import type { Workspace } from '../../store/workspace.js';
+import { TreeService } from '../../tree/service.js';
+import fs from 'node:fs';
 
 export function workspaceSummary(ws: Workspace): WorkspaceSummary {
   const m = ws.meta;
@@ -47,6 +49,35 @@ export function registerWorkspaceMethods(host: Host): void {
 
   d.register('workspace.get', s.object({ workspace: s.string({ minLength: 1, maxLength: 4096 }) }), ({ workspace }) =>
     workspaceSummary(store.get(workspace)),
+  );
+
+  d.register(
+    'workspace.remove',
+    s.object({ workspace: s.string({ minLength: 1, maxLength: 4096 }), confirm: s.optional(s.boolean()) }),
+    async ({ workspace, confirm }) => {
+      const ws = store.get(workspace);
+      const tree = new TreeService(store);
+      const records = tree.find().filter((r) => r.workspace.dir === ws.dir).map((r) => r.record);
+      const count = (sub: string) => (fs.existsSync(ws.path(sub)) ? fs.readdirSync(ws.path(sub)).filter((n) => !n.startsWith('.')).length : 0);
+      const plan: WorkspaceRemovePlan = {
+        workspace: ws.id,
+        dir: ws.dir,
+        reviews: [],
+        annotations: count('annotations'),
+        drafts: count('drafts'),
+        removed: false,
+      };
+      for (const r of records) {
+        const p = await tree.remove(r.tree, r.branch, false);
+        plan.reviews.push({ tree: r.tree, branch: r.branch, worktree: r.worktree, commits: p.commits });
+      }
+      if (!confirm) return plan;
+      // Worktrees and branches first, so nothing in the reviewer's repository points at a removed directory.
+      for (const r of records) await tree.remove(r.tree, r.branch, true);
+      store.remove(ws.id);
+      host.log.info('workspace', `removed ${ws.id} with ${records.length} review branch(es)`);
+      return { ...plan, removed: true };
+    },
   );
 
   d.register(
