@@ -86,7 +86,7 @@ function cRules(): Record<string, Rule[]> {
     [/'([^'\\]|\\.)'/, 'string'],
     [/\b0x[0-9a-fA-F]+[uUlL]*\b|\b\d+[uUlL]*\b/, 'number'],
     [/[A-Z_][A-Z0-9_]{2,}\b/, 'c.macro'],
-    [/[a-zA-Z_]\w*(?=\s*\()/, 'c.function'],
+    [/[a-zA-Z_]\w*(?=\s*\()/, { cases: { '@cKeywords': 'keyword', '@default': 'c.function' } }],
     [/[a-zA-Z_]\w*/, { cases: { '@cKeywords': 'keyword', '@default': 'identifier' } }],
   ];
   return {

@@ -505,6 +505,8 @@ class Workbench {
 
   private closeSearch(): void {
     this.searchBar.hidden = true;
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = null;
     const o = this.open;
     if (o) {
       o.session.searchHits = null;
@@ -525,6 +527,7 @@ class Workbench {
     const o = this.open;
     if (!o) return;
     const s = o.session;
+    if (this.searchBar.hidden) return;
     s.searchTerm = term;
     if (!term.trim()) {
       s.searchHits = null;
@@ -536,7 +539,7 @@ class Workbench {
     const hits = new Set<number>();
     const positions = s.positions().filter((p) => !p.missing);
     const bodies = await Promise.all(positions.map((p) => s.message(p.index === 0 ? (s.series.cover?.message ?? 0) : (p.part?.message ?? 0)).catch(() => null)));
-    if (s.searchTerm !== term) return;
+    if (s.searchTerm !== term || this.searchBar.hidden) return;
     positions.forEach((p, i) => {
       const hay = [p.part?.subject ?? s.series.cover?.subject ?? '', p.part?.author ?? '', bodies[i]?.body ?? ''].join('\n').toLowerCase();
       if (hay.includes(needle)) hits.add(p.index);
@@ -547,19 +550,31 @@ class Workbench {
     if (hits.has(s.position)) o.patch.find(term);
   }
 
+  /** Enter in the search: the next match after the cursor in this patch, else the first in the next patch that has one. */
   private async searchStep(dir: 1 | -1): Promise<void> {
     const o = this.open;
     if (!o) return;
-    await this.search(this.searchInput.value);
+    const term = this.searchInput.value;
+    await this.search(term);
     const s = o.session;
     const hits = [...(s.searchHits ?? [])].sort((a, b) => a - b);
     if (!hits.length) return;
-    const next = dir > 0 ? (hits.find((i) => i > s.position) ?? hits[0]) : ([...hits].reverse().find((i) => i < s.position) ?? hits[hits.length - 1]);
     if (this.activeTab !== 'patch') this.showTab('patch');
-    s.go(next);
-    await o.patch.show();
-    o.patch.find(this.searchInput.value);
-    this.searchInput.focus();
+    if (hits.includes(s.position) && o.patch.findNext(term, dir)) {
+      if (!this.searchBar.hidden) this.searchInput.focus();
+      return;
+    }
+    const others = hits.filter((i) => i !== s.position);
+    const next = dir > 0 ? (others.find((i) => i > s.position) ?? others[0]) : ([...others].reverse().find((i) => i < s.position) ?? others[others.length - 1]);
+    if (next === undefined) {
+      o.patch.findNext(term, dir, true);
+    } else {
+      s.go(next);
+      await o.patch.show();
+      o.patch.findNext(term, dir, true);
+    }
+    // The user may have closed the search meanwhile (Escape): then the focus stays where it went.
+    if (!this.searchBar.hidden) this.searchInput.focus();
   }
 
   // ---- opening ----
@@ -602,7 +617,7 @@ class Workbench {
         null,
         h('h2', null, 'No series open'),
         h('p', null, 'Open an mbox (lore t.mbox.gz too), a maildir, an .eml, a git format-patch folder, or the saved text of an archive page.'),
-        h('div.open-row', null, h('button.primary', { type: 'button', onclick: () => void this.openDialog() }, 'Open files…'), h('span.muted', null, 'or a path on the host machine:')),
+        h('div.open-row', null, h('button.primary', { type: 'button', onclick: () => void this.pickFiles() }, 'Open files…'), h('span.muted', null, 'or a path on the host machine:')),
         pathInput,
         paste,
         h('p.muted', null, 'From a shell: ', h('code', null, 'entrybench open FILE…')),
@@ -630,7 +645,20 @@ class Workbench {
     );
   }
 
+  /** "Open…": with a review open, the start screen comes up as a dialog (paths, upload, paste, recent). */
   private async openDialog(): Promise<void> {
+    if (!this.open) {
+      this.startPane.querySelector<HTMLInputElement>('[data-testid=open-path]')?.focus();
+      return;
+    }
+    if (this.overlay) this.closeOverlay();
+    void this.client.call('workspace.list', {}).then((w) => this.renderRecent(w)).catch(() => undefined);
+    this.overlay = h('div.overlay', { role: 'dialog', 'aria-label': 'Open a series', 'data-testid': 'open-dialog' }, h('div.overlay-box.open-box', null, h('div.overlay-head', null, h('h2', null, 'Open a series'), h('button.overlay-close', { type: 'button', onclick: () => this.closeOverlay(), 'aria-label': 'Close' }, 'Esc')), this.startPane));
+    document.body.append(this.overlay);
+    this.startPane.querySelector<HTMLInputElement>('[data-testid=open-path]')?.focus();
+  }
+
+  private async pickFiles(): Promise<void> {
     if (this.info?.nativeDialog) {
       const paths = await this.client.call('host.pickFiles', { title: 'Open a patch series' }).catch((err) => {
         this.showError(err);
@@ -759,6 +787,7 @@ class Workbench {
     const walkComposer = new Composer();
     matrix.el.append(walkComposer.el);
     this.open = { session, series, patch, thread, matrix, trace, reply, walkComposer };
+    this.closeOverlay();
     this.welcome?.dispose();
     this.welcome = null;
     replace(this.left, series.el);
@@ -810,6 +839,19 @@ class Workbench {
   /** For tests and the console: the Patch pane's text (or the welcome text before a series is open). */
   editorText(): string {
     return this.open?.patch.text() ?? WELCOME;
+  }
+
+  /** For tests: the patch grammar's tokens of a line, the line holding a text, and the cursor line. */
+  tokens(line: number): { text: string; type: string }[] {
+    return this.open?.patch.tokens(line) ?? [];
+  }
+
+  lineOf(text: string): number {
+    return this.open?.patch.lineOf(text) ?? 0;
+  }
+
+  cursorLine(): number {
+    return this.open?.patch.cursorLine() ?? 0;
   }
 
   /** For tests: the reply preview's text. */

@@ -402,7 +402,7 @@ export class PatchPane {
     this.revealLine(target, false);
   }
 
-  /** Search the shown patch with Monaco's find; highlights every match. */
+  /** Highlight every match of the term in the shown patch; returns how many there are. */
   find(term: string): number {
     const model = this.editor.getModel();
     if (!model || !term) return 0;
@@ -411,13 +411,27 @@ export class PatchPane {
     this.searchDecorations = this.editor.createDecorationsCollection(
       matches.map((m) => ({ range: m.range, options: { inlineClassName: 'eb-search-hit', overviewRuler: { color: '#e2b714', position: monaco.editor.OverviewRulerLane.Center } } })),
     );
-    const line = this.editor.getPosition()?.lineNumber ?? 0;
-    const next = matches.find((m) => m.range.startLineNumber > line) ?? matches[0];
-    if (next) {
-      this.editor.setSelection(next.range);
-      this.editor.revealRangeInCenterIfOutsideViewport(next.range);
-    }
     return matches.length;
+  }
+
+  /**
+   * Select the next (or previous) match after the cursor in this patch, or the first (last) one when
+   * `fromEdge`; false when there is none that way, so the search moves on to another patch.
+   */
+  findNext(term: string, dir: 1 | -1, fromEdge = false): boolean {
+    const model = this.editor.getModel();
+    if (!model || !term) return false;
+    this.find(term);
+    const matches = model.findMatches(term, true, false, false, null, false);
+    const sel = this.editor.getSelection();
+    const at = fromEdge ? null : sel ? { line: sel.startLineNumber, col: sel.startColumn } : null;
+    const after = (m: monaco.editor.FindMatch) => !at || m.range.startLineNumber > at.line || (m.range.startLineNumber === at.line && m.range.startColumn > at.col);
+    const before = (m: monaco.editor.FindMatch) => !at || m.range.startLineNumber < at.line || (m.range.startLineNumber === at.line && m.range.startColumn < at.col);
+    const next = dir > 0 ? matches.find(after) : [...matches].reverse().find(before);
+    if (!next) return false;
+    this.editor.setSelection(next.range);
+    this.editor.revealRangeInCenterIfOutsideViewport(next.range);
+    return true;
   }
 
   private searchDecorations: monaco.editor.IEditorDecorationsCollection | null = null;
@@ -535,6 +549,27 @@ export class PatchPane {
   /** For tests and the console: the text in the editor. */
   text(): string {
     return this.editor.getValue();
+  }
+
+  /** For tests: the grammar's tokens of one editor line, as text and token type. */
+  tokens(line: number): { text: string; type: string }[] {
+    const model = this.editor.getModel();
+    if (!model || line < 1 || line > model.getLineCount()) return [];
+    const text = model.getLineContent(line);
+    const lines = monaco.editor.tokenize(model.getValue(), PATCH_LANGUAGE);
+    const toks = lines[line - 1] ?? [];
+    return toks.map((t, i) => ({ text: text.slice(t.offset, toks[i + 1]?.offset ?? text.length), type: t.type }));
+  }
+
+  /** For tests: the first editor line holding this text, or 0. */
+  lineOf(text: string): number {
+    const lines = this.editor.getValue().split('\n');
+    return lines.findIndex((l) => l.includes(text)) + 1;
+  }
+
+  /** The cursor's line. */
+  cursorLine(): number {
+    return this.editor.getPosition()?.lineNumber ?? 0;
   }
 
   errorText(err: unknown): string {
