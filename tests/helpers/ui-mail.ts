@@ -275,3 +275,64 @@ export function makeSeries(tree: string, count: number, opts: { replies?: boolea
   fs.writeFileSync(mbox, parts.map((p) => (p.endsWith('\n') ? p : p + '\n')).join('\n'));
   return { mbox, messageIds, subjects };
 }
+
+// ---- hostile mail ----
+
+const HOSTILE_SUBJECT = '<script>window.__xss="subject"</script><b>bold</b> x86/entry: <img src=x onerror="window.__xss=\'subject-img\'">';
+const HOSTILE_AUTHOR = '<img src=x onerror="window.__xss=\'author\'">';
+const HOSTILE_BODY = [
+  '<iframe src="javascript:window.__xss=\'iframe\'"></iframe>',
+  '<svg onload="window.__xss=\'svg\'"><circle r="9"/></svg>',
+  '<a href="javascript:window.__xss=\'link\'">click me</a> https://example.org/<script>',
+  '<style>body { display: none }</style>',
+  '</pre></div><script>window.__xss="body"</script>',
+];
+const HOSTILE_FILE = 'arch/x86/entry/<img src=x onerror=window.__xss=6>.c';
+
+/** The payloads, for the test to look for as text. */
+export const PAYLOAD = { subject: HOSTILE_SUBJECT, author: HOSTILE_AUTHOR, body: HOSTILE_BODY, file: HOSTILE_FILE };
+
+/** A git-made series whose mail then carries the payloads where a hostile or careless sender could put them. */
+export function makeHostileSeries(): string {
+  const tree = makeEntryTree();
+  // A file whose name is markup, committed for real, so the diff names it.
+  git(tree, ['checkout', '-q', '-b', 'payload']);
+  fs.writeFileSync(path.join(tree, HOSTILE_FILE), '/* a file with a hostile name */\n');
+  git(tree, ['add', '-A']);
+  git(tree, ['commit', '-q', '-m', 'placeholder']);
+  const base = git(tree, ['rev-parse', 'HEAD~1']).trim();
+  const out = path.join(tmp('mbox'), 'hostile.mbox');
+  const fp = git(tree, ['format-patch', '--stdout', '--thread', '--cover-letter', `--base=${base}`, `${base}..payload`]);
+  let text = fp
+    .replace('*** SUBJECT HERE ***', HOSTILE_SUBJECT)
+    .replace('*** BLURB HERE ***', HOSTILE_BODY.join('\n'))
+    .replace(/^Subject: \[PATCH 1\/1\] placeholder$/m, `Subject: [PATCH 1/1] ${HOSTILE_SUBJECT}`)
+    .replace(/^From: Andy Lutomirski <luto@kernel.org>$/gm, `From: "${HOSTILE_AUTHOR.replace(/"/g, '\\"')}" <luto@kernel.org>`);
+  // The patch's own text (between its headers and the "---"): the payload lines a sender could write.
+  const at = text.indexOf(`Subject: [PATCH 1/1] ${HOSTILE_SUBJECT}`);
+  const bodyAt = text.indexOf('\n\n', at) + 2;
+  text = text.slice(0, bodyAt) + [...HOSTILE_BODY, ''].join('\n') + text.slice(bodyAt);
+  // The patch is the second message (format-patch puts its Message-Id above the Subject).
+  const patchMail = text.slice(text.indexOf('\nFrom ', 1));
+  const patchId = /^Message-Id: <(.*)>$/im.exec(patchMail)?.[1] as string;
+  text += [
+    '',
+    'From evil@example.org Mon Sep 17 00:00:00 2001',
+    `From: "<script>window.__xss='reply-from'</script>" <evil@example.org>`,
+    'To: luto@kernel.org',
+    `Subject: Re: [PATCH 1/1] ${HOSTILE_SUBJECT}`,
+    'Date: Wed, 04 Dec 2024 10:00:00 +0000',
+    'Message-ID: <evil-reply@example.org>',
+    `In-Reply-To: <${patchId}>`,
+    `References: <${patchId}>`,
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    '> <script>window.__xss="quote"</script>',
+    ...HOSTILE_BODY,
+    'Reviewed-by: <img src=x onerror="window.__xss=\'trailer\'"> <evil@example.org>',
+    '',
+  ].join('\n');
+  fs.writeFileSync(out, text);
+  return out;
+}
+
