@@ -16,10 +16,10 @@ async function expectInert(): Promise<void> {
     iframes: document.querySelectorAll('iframe').length,
     images: document.querySelectorAll('img').length,
     bold: document.querySelectorAll('#app b, .overlay b').length,
-    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
-    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
-    links: [...document.querySelectorAll('a[href]')].filter((a) => a.getAttribute('href')?.startsWith('javascript:')).length,
-    styles: [...document.querySelectorAll('style')].filter((s) => s.textContent?.includes('body { display: none }')).length,
+    scripts: Array.from(document.querySelectorAll('script')).filter((s) => !s.src).length,
+    handlers: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => /^on/i.test(a.name))).length,
+    links: Array.from(document.querySelectorAll('a[href]')).filter((a) => a.getAttribute('href')?.startsWith('javascript:')).length,
+    styles: Array.from(document.querySelectorAll('style')).filter((s) => s.textContent?.includes('body { display: none }')).length,
     circles: document.querySelectorAll('circle').length,
   }));
   expect(counts).toEqual({ iframes: 0, images: 0, bold: 0, scripts: 0, handlers: 0, links: 0, styles: 0, circles: 0 });
