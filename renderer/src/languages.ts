@@ -5,7 +5,6 @@ import type { monaco } from './monaco.js';
 type Grammar = monaco.languages.IMonarchLanguage;
 
 type Rule = monaco.languages.IMonarchLanguageRule;
-type FileKind = 'asm' | 'c' | 'plain';
 
 export const PATCH_LANGUAGE = 'eb-patch';
 export const GAS_LANGUAGE = 'eb-gas';
@@ -14,13 +13,6 @@ export const MAIL_LANGUAGE = 'eb-mail';
 const TRAILERS =
   /^(Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc|Requested-by|Reported-and-tested-by):/;
 
-/** Which grammar a file's hunks get, by its name. */
-export function fileKind(path: string): FileKind {
-  if (/\.(S|s|asm)$/.test(path)) return 'asm';
-  if (/\.(c|h)$/.test(path)) return 'c';
-  return 'plain';
-}
-
 const C_KEYWORDS = [
   'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern', 'float', 'for',
   'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed', 'sizeof', 'static', 'struct',
@@ -28,16 +20,24 @@ const C_KEYWORDS = [
   'noinstr', '__visible', 'u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', 'unsigned', 'likely', 'unlikely',
 ];
 
+type Home = 'asm' | 'c' | 'h' | 'plain';
+
+/** Where a new file's hunks go: .S to the GAS rules, .c to C, .h to C with assembler lines recognised. */
+const FILE_START: Rule[] = [
+  [/^diff --git .*\.(S|s|asm)"?$/, { token: 'diff.file', next: '@asm' }],
+  [/^diff --git .*\.c"?$/, { token: 'diff.file', next: '@c' }],
+  [/^diff --git .*\.h"?$/, { token: 'diff.file', next: '@h' }],
+  [/^diff --git .*$/, { token: 'diff.file', next: '@plain' }],
+];
+
 /** Rules that start a diff line, for any file kind: they also switch grammar when the next file begins. */
-function diffLineStart(kind: FileKind): Rule[] {
-  const body = kind === 'plain' ? `@${kind}Body` : `@${kind}Start`;
+function diffLineStart(home: Home): Rule[] {
+  const body = home === 'plain' ? '@plainBody' : `@${home}Start`;
   return [
-    [/^diff --git .*\.(S|s|asm)"?$/, { token: 'diff.file', next: '@asm' }],
-    [/^diff --git .*\.(c|h)"?$/, { token: 'diff.file', next: '@c' }],
-    [/^diff --git .*$/, { token: 'diff.file', next: '@plain' }],
-    [/^(index|new file mode|deleted file mode|similarity index|dissimilarity index|rename from|rename to|copy from|copy to|old mode|new mode|Binary files|GIT binary patch) ?.*$/, { token: 'diff.meta', next: `@${kind}` }],
-    [/^(---|\+\+\+) .*$/, { token: 'diff.meta', next: `@${kind}` }],
-    [/^(@@[^@]*@@)(.*)$/, [{ token: 'diff.hunk', next: `@${kind}` }, 'diff.section']],
+    ...FILE_START,
+    [/^(index|new file mode|deleted file mode|similarity index|dissimilarity index|rename from|rename to|copy from|copy to|old mode|new mode|Binary files|GIT binary patch) ?.*$/, { token: 'diff.meta', next: `@${home}` }],
+    [/^(---|\+\+\+) .*$/, { token: 'diff.meta', next: `@${home}` }],
+    [/^(@@[^@]*@@)(.*)$/, [{ token: 'diff.hunk', next: `@${home}` }, 'diff.section']],
     [/^-- $/, { token: 'signature', next: '@signature' }],
     [/^\+/, { token: 'diff.add', next: body }],
     [/^-/, { token: 'diff.del', next: body }],
@@ -45,42 +45,44 @@ function diffLineStart(kind: FileKind): Rule[] {
   ];
 }
 
-function asmRules(): Record<string, Rule[]> {
+/** GAS rules as states `${name}Start/Ops/Comment`; each new diff line goes back to `home`'s rules. */
+function asmStates(name: string, home: Home): Record<string, Rule[]> {
   const common: Rule[] = [
-    [/\/\*/, { token: 'comment', next: '@asmComment' }],
+    [/\/\*/, { token: 'comment', next: `@${name}Comment` }],
     [/\/\/.*$/, 'comment'],
     [/"([^"\\]|\\.)*"/, 'string'],
     [/%[a-z][a-z0-9]*/, 'asm.register'],
     [/\$-?(0x[0-9a-fA-F]+|\d+|[A-Za-z_.][\w.]*)/, 'asm.immediate'],
     [/\b0x[0-9a-fA-F]+\b|\b\d+[fb]?\b/, 'number'],
+    [/\\\w+/, 'asm.macro-arg'],
     [/[A-Z_][A-Z0-9_]{2,}\b/, 'asm.macro'],
-    [/[;]/, { token: 'delimiter', next: '@asmStart' }],
+    [/[;]/, { token: 'delimiter', next: `@${name}Start` }],
   ];
   return {
-    asm: [...diffLineStart('asm')],
-    asmStart: [
-      ...diffLineStart('asm'),
+    [`${name}Start`]: [
+      ...diffLineStart(home),
       [/\s+/, ''],
       [/#\s*\w+.*$/, 'keyword.preproc'],
       [/[.\w]+:/, 'asm.label'],
-      [/\.[a-zA-Z_]\w*/, { token: 'asm.directive', next: '@asmOps' }],
-      [/[a-z][a-z0-9]*\b/, { token: 'asm.mnemonic', next: '@asmOps' }],
-      [/[A-Z_][A-Z0-9_]*/, { token: 'asm.macro', next: '@asmOps' }],
+      [/\.[a-zA-Z_]\w*/, { token: 'asm.directive', next: `@${name}Ops` }],
+      [/[a-z][a-z0-9]*\b/, { token: 'asm.mnemonic', next: `@${name}Ops` }],
+      [/[A-Z_][A-Z0-9_]*/, { token: 'asm.macro', next: `@${name}Ops` }],
       ...common,
     ],
-    asmOps: [...diffLineStart('asm'), ...common, [/[A-Za-z_.][\w.]*/, 'identifier']],
-    asmComment: [
+    [`${name}Ops`]: [...diffLineStart(home), ...common, [/[A-Za-z_.][\w.]*/, 'identifier']],
+    [`${name}Comment`]: [
       [/^[+\- ]/, 'diff.prefix'],
-      [/\*\//, { token: 'comment', next: '@asmOps' }],
+      [/\*\//, { token: 'comment', next: `@${name}Ops` }],
       [/[^*]+/, 'comment'],
       [/\*/, 'comment'],
     ],
   };
 }
 
-function cRules(): Record<string, Rule[]> {
+/** C rules as states `${name}Start/Comment`. */
+function cStates(name: string, home: Home): Record<string, Rule[]> {
   const code: Rule[] = [
-    [/\/\*/, { token: 'comment', next: '@cComment' }],
+    [/\/\*/, { token: 'comment', next: `@${name}Comment` }],
     [/\/\/.*$/, 'comment'],
     [/"([^"\\]|\\.)*"/, 'string'],
     [/'([^'\\]|\\.)'/, 'string'],
@@ -90,22 +92,45 @@ function cRules(): Record<string, Rule[]> {
     [/[a-zA-Z_]\w*/, { cases: { '@cKeywords': 'keyword', '@default': 'identifier' } }],
   ];
   return {
-    c: [...diffLineStart('c')],
-    cStart: [...diffLineStart('c'), [/\s*#\s*\w+.*$/, 'keyword.preproc'], ...code],
-    cComment: [
+    [`${name}Start`]: [...diffLineStart(home), [/\s*#\s*\w+.*$/, 'keyword.preproc'], ...code],
+    [`${name}Comment`]: [
       [/^[+\- ]/, 'diff.prefix'],
-      [/\*\//, { token: 'comment', next: '@cStart' }],
+      [/\*\//, { token: 'comment', next: `@${name}Start` }],
       [/[^*]+/, 'comment'],
       [/\*/, 'comment'],
     ],
   };
 }
 
+/**
+ * A line of a header that reads as assembler (kernel headers such as calling.h hold the entry macros):
+ * an assembler directive, or a mnemonic followed by a register, immediate or memory operand.
+ */
+const ASM_LINE_IN_HEADER =
+  /\s*(?=\.(?:macro|endm|if|ifb|ifnb|ifc|else|elseif|endif|irp|rept|endr|set|long|quad|byte|word|section|pushsection|popsection|align|balign)\b|(?:push|pop|mov|lea|add|sub|and|or|xor|cmp|test|call|jmp|j[a-z]{1,3}|ret|swapgs|sysret|iret|inc|dec|shl|shr|sar|bt|not|neg|cli|sti|xchg|cmov[a-z]+|sysexit|sysenter|lfence|mfence|pause|ud2|int3?)[bwlq]?\s+[%$(\-0-9A-Za-z_*]|[a-z]+[bwlq]?\s+%)/;
+
+function headerStates(): Record<string, Rule[]> {
+  const c = cStates('hC', 'h');
+  return {
+    h: [...diffLineStart('h')],
+    hStart: [...diffLineStart('h'), [ASM_LINE_IN_HEADER, { token: '', next: '@hAsmStart' }], ...c.hCStart.slice(diffLineStart('h').length)],
+    hCComment: c.hCComment,
+    hCStart: c.hCStart,
+    ...asmStates('hAsm', 'h'),
+  };
+}
+
+function asmRules(): Record<string, Rule[]> {
+  return { asm: [...diffLineStart('asm')], ...asmStates('asm', 'asm') };
+}
+
+function cRules(): Record<string, Rule[]> {
+  return { c: [...diffLineStart('c')], ...cStates('c', 'c') };
+}
+
 /** Message text: headers we show above the body, trailers, quotes, the diffstat and the "---" line. */
 const messageRules: Rule[] = [
-  [/^diff --git .*\.(S|s|asm)"?$/, { token: 'diff.file', next: '@asm' }],
-  [/^diff --git .*\.(c|h)"?$/, { token: 'diff.file', next: '@c' }],
-  [/^diff --git .*$/, { token: 'diff.file', next: '@plain' }],
+  ...FILE_START,
   [/^(From|Date|Subject|To|Cc|Message-ID|In-Reply-To|References|Reply-To):/, { token: 'mail.header', next: '@headerValue' }],
   [TRAILERS, 'mail.trailer'],
   [/^>\s?>\s?>.*$/, 'mail.quote3'],
@@ -131,7 +156,8 @@ export function patchGrammar(): Grammar {
       plainBody: [...diffLineStart('plain'), [/.*$/, '']],
       ...asmRules(),
       ...cRules(),
-      signature: [[/^diff --git .*$/, { token: 'diff.file', next: '@plain' }], [/.*$/, 'signature']],
+      ...headerStates(),
+      signature: [...FILE_START, [/.*$/, 'signature']],
     },
   };
 }
@@ -196,7 +222,7 @@ const light = {
   'mail.quote1': '6e7781', 'mail.quote2': '8c6d1f', 'mail.quote3': '7d4e9e', 'mail.attribution': '57606a', 'mail.snip': '8c959f',
   signature: '8c959f', comment: '6a737d', string: '0a3069', number: '0550ae', keyword: 'cf222e', 'keyword.preproc': '8250df',
   'asm.register': '953800', 'asm.immediate': '0550ae', 'asm.directive': '8250df', 'asm.mnemonic': 'cf222e', 'asm.macro': '6639ba',
-  'asm.label': '116329', 'c.macro': '6639ba', 'c.function': '8250df', identifier: '24292f', delimiter: '57606a', 'diff.prefix': '8c959f',
+  'asm.label': '116329', 'asm.macro-arg': '953800', 'c.macro': '6639ba', 'c.function': '8250df', identifier: '24292f', delimiter: '57606a', 'diff.prefix': '8c959f',
 };
 const dark = {
   'diff.add': '3fb950', 'diff.del': 'f85149', 'diff.hunk': 'bc8cff', 'diff.section': '8b949e', 'diff.meta': '9ea7b3',
@@ -204,7 +230,7 @@ const dark = {
   'mail.quote1': '8b949e', 'mail.quote2': 'c9a26d', 'mail.quote3': 'c297e6', 'mail.attribution': '9ea7b3', 'mail.snip': '6e7681',
   signature: '6e7681', comment: '8b949e', string: 'a5d6ff', number: '79c0ff', keyword: 'ff7b72', 'keyword.preproc': 'd2a8ff',
   'asm.register': 'ffa657', 'asm.immediate': '79c0ff', 'asm.directive': 'd2a8ff', 'asm.mnemonic': 'ff7b72', 'asm.macro': 'd2a8ff',
-  'asm.label': '7ee787', 'c.macro': 'd2a8ff', 'c.function': 'd2a8ff', identifier: 'd4d4d4', delimiter: '9ea7b3', 'diff.prefix': '6e7681',
+  'asm.label': '7ee787', 'asm.macro-arg': 'ffa657', 'c.macro': 'd2a8ff', 'c.function': 'd2a8ff', identifier: 'd4d4d4', delimiter: '9ea7b3', 'diff.prefix': '6e7681',
 };
 
 /** Token colours for our grammars, light and dark. */

@@ -161,15 +161,17 @@ export function targetOfLine(shown: ShownPatch, editorLine: number): CommentTarg
 
 /** The editor line a resolved comment sits on, or null when it is not in this patch view. */
 export function lineOfLocation(shown: ShownPatch, loc: ResolvedLocation): number | null {
+  // A comment on the message (or letter) as a whole sits under the headers, after the Subject.
+  const top = Math.max(1, shown.headerLines - 1);
   if (loc.kind === 'message') {
-    if (loc.line === null) return 1;
+    if (loc.line === null) return top;
     const i = shown.roles.findIndex((r) => r.kind === 'message' && r.line === loc.line);
-    return i < 0 ? 1 : i + 1;
+    return i < 0 ? top : i + 1;
   }
   if (loc.kind === 'cover') {
-    if (loc.line === null) return 1;
+    if (loc.line === null) return top;
     const i = shown.roles.findIndex((r) => r.kind === 'cover' && r.line === loc.line);
-    return i < 0 ? 1 : i + 1;
+    return i < 0 ? top : i + 1;
   }
   if (loc.kind !== 'diff') return null;
   const i = shown.roles.findIndex((r) => {

@@ -18,7 +18,9 @@ export function walkOutcome(step: WalkStep, report?: Pick<WalkReport, 'breakages
     const startsHere = !breaks.length || regressed.some((c) => breaks.some((b) => b.check === c && b.breaksAt === step.index));
     return startsHere ? 'regressed' : 'broken';
   }
-  for (const r of ['fixed', 'error', 'fails-on-base', 'pass'] as const) if (rel.has(r)) return r;
+  // A step where an earlier break passes again is "fixed", even though each check only reads "pass" against the base.
+  if (rel.has('fixed') || report?.breakages.some((b) => b.fixedAt === step.index)) return 'fixed';
+  for (const r of ['error', 'fails-on-base', 'pass'] as const) if (rel.has(r)) return r;
   return step.results.length ? 'skip' : 'none';
 }
 
@@ -98,18 +100,22 @@ export function evidenceFromWalk(report: WalkReport, resultId: string): ReviewEv
       const prev = report.steps.find((s) => s.index === bad.index - 1);
       if (prev && prev.index > 0) ev.lastGood = { index: prev.index, subject: prev.subject, commit: prev.commit ?? undefined };
       const failed = bad.results.filter((r) => r.relative === 'regressed');
-      ev.failures = failed.map((r) => {
-        const lines = evidenceLines(r.evidence);
+      // One entry per distinct failure: eleven scenarios tripping the same invariant are one finding.
+      const bySummary = new Map<string, WalkCheckResult[]>();
+      for (const r of failed) bySummary.set(r.summary, [...(bySummary.get(r.summary) ?? []), r]);
+      ev.failures = [...bySummary.values()].map((same) => {
+        const r = same[0];
         const exp = /expected (.+?), seen (.+)$/.exec(r.summary);
+        const others = same.slice(1).map((x) => checkGroup(x.check).name);
         return {
           scenario: r.check,
           expected: exp ? exp[1] : 'pass (as on the base)',
           seen: exp ? exp[2] : r.summary,
-          details: lines.slice(0, 40),
+          ...(others.length ? { details: [`The same failure in ${others.length} more: ${others.join(', ')}.`] } : {}),
         };
       });
-      const oops = failed.flatMap((r) => evidenceLines(r.evidence)).filter((l) => /BUG|Oops|RIP:|Call Trace|WARNING|invalid opcode/.test(l));
-      if (oops.length) ev.oops = oops.slice(0, 40);
+      const first = failed.find((r) => evidenceLines(r.evidence).length > 0);
+      if (first) ev.oops = evidenceLines(first.evidence).slice(0, 40);
       const tap = failed.filter((r) => r.check.startsWith('selftest:')).flatMap((r) => evidenceLines(r.evidence).filter((l) => /^not ok|\[FAIL\]/.test(l)));
       if (tap.length) ev.selftests = tap;
     }
@@ -119,7 +125,9 @@ export function evidenceFromWalk(report: WalkReport, resultId: string): ReviewEv
     if (fix) ev.fixedBy = { index: fix.index, subject: fix.subject, commit: fix.commit ?? undefined };
   }
   ev.config = { name: report.config };
-  if (report.reproduce.commands.length) ev.reproduce = report.reproduce.commands;
+  // The walk's commands name "<step commit>"; the reply is about the first bad one.
+  const badCommit = ev.firstBad?.commit;
+  if (report.reproduce.commands.length) ev.reproduce = report.reproduce.commands.map((c) => (badCommit ? c.replace('<step commit>', badCommit.slice(0, 12)) : c));
   return ev;
 }
 

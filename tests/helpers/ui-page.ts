@@ -23,10 +23,10 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(opts: { colorScheme?: 'light' | 'dark'; serveArgs?: string[] } = {}): Promise<Workbench> {
+export async function openWorkbench(opts: { colorScheme?: 'light' | 'dark'; serveArgs?: string[]; cacheDir?: string } = {}): Promise<Workbench> {
   const home = reviewerHome();
   // The kernel build and walk caches stay the machine's, so walks of the same steps are reused across runs.
-  const cache = process.env.ENTRYBENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'entrybench');
+  const cache = opts.cacheDir ?? process.env.ENTRYBENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'entrybench');
   const serve = await startServe(opts.serveArgs ?? [], { HOME: home, ENTRYBENCH_CACHE: cache });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: opts.colorScheme ?? 'light' });

@@ -215,12 +215,20 @@ export class MatrixPane {
         h(
           'div.bisect-line',
           { 'data-testid': 'bisect-result' },
-          b.firstBad ? `bisect (${b.check}): first bad ${b.firstBad.index} ${b.firstBad.subject} — ${b.firstBad.summary}` : `bisect (${b.check}): no bad step found${b.note ? ` — ${b.note}` : ''}`,
+          b.firstBad ? `bisect (${b.check}): first bad ${b.firstBad.index} ${b.firstBad.subject} — ${b.firstBad.summary}` : `bisect (${b.check}): no bad step found${b.note ? ` — ${b.note}` : ''}${this.walkSaw(b.check)}`,
           h('span.muted', null, ` · tested ${b.tested.join(', ')} · ${b.stepsBuilt} built`),
         ),
       );
     }
     replace(this.verdict, ...lines);
+  }
+
+  /** What the walk knows that a bisect cannot see (a break healed before the tip). */
+  private walkSaw(check: string): string {
+    const total = this.session.walk?.total ?? 0;
+    const b = this.session.walk?.breakages.find((x) => x.check === check);
+    if (!b) return '';
+    return ` The walk found it: breaks at ${stepLabel(b.breaksAt, total)}${b.fixedAt !== null ? `, fixed again at ${stepLabel(b.fixedAt, total)}` : ''}.`;
   }
 
   private renderSelection(): void {

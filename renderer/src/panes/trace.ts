@@ -275,7 +275,7 @@ export class TracePane {
                 h('td.off', null, s.offset === null ? '' : `+0x${s.offset.toString(16).padStart(2, '0')}`),
                 h('th', null, s.name),
                 f.inferred ? h('td.val', null, s.readBy ?? '') : h('td.val', null, s.value),
-                h('td.exp', null, bad && s.expected ? (f.inferred ? `should go to ${s.expected}` : `expected ${s.expected}`) : ''),
+                h('td.exp', null, bad && s.expected ? (f.inferred ? `belongs in ${s.expected}` : `expected ${s.expected}`) : ''),
               );
             })),
           ),
@@ -317,7 +317,8 @@ function frameFromPops(steps: TraceRow[]): TraceData['frames'][number] | null {
     const want = SLOT_REGISTER[name] ?? name;
     return { name, offset: i * 8, value: '', expected: into === want ? null : `%${want}`, readBy: `pop %${into}` };
   });
-  for (let i = slots.length; i < PT_REGS.length; i++) slots.push({ name: PT_REGS[i], offset: i * 8, value: '', expected: null, readBy: i === slots.length ? 'not popped (left on the stack)' : '' });
+  const popped = slots.length;
+  for (let i = popped; i < PT_REGS.length; i++) slots.push({ name: PT_REGS[i], offset: i * 8, value: '', expected: null, readBy: i === popped ? 'not popped from here on' : '' });
   return { at: best[0].symbol.replace(/\+.*$/, ''), address: '', slots, inferred: true };
 }
 
