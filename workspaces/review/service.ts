@@ -5,7 +5,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { writeFileAtomic } from '../store/atomic.js';
 import { BadRequest, NotFound } from '../errors.js';
-import type { Workspace, WorkspaceMeta, WorkspaceStore } from '../store/workspace.js';
+import type { Workspace, WorkspaceStore } from '../store/workspace.js';
 import type { TreeSection } from '../tree/service.js';
 import { analyseSeries, makeAnchor, resolveAnnotation, resolveAnnotations, type AnalysedSeries } from './anchors.js';
 import { AnnotationStore } from './annotation-store.js';
@@ -124,14 +124,8 @@ export class ReviewService {
 
   /** The kernel tree the workspace's series was applied to (the tree module's section), if it still exists. */
   treeOf(ws: Workspace): string | null {
-    try {
-      // Read the file, not ws.meta: another service's store instance may have written the section since.
-      const meta = JSON.parse(fs.readFileSync(ws.path('workspace.json'), 'utf8')) as WorkspaceMeta;
-      const tree = (meta.sections.tree as Partial<TreeSection> | undefined)?.reviews?.[0]?.tree;
-      return tree && fs.existsSync(tree) ? tree : null;
-    } catch {
-      return null;
-    }
+    const tree = ws.section<Partial<TreeSection>>('tree')?.reviews?.[0]?.tree;
+    return tree && fs.existsSync(tree) ? tree : null;
   }
 
   async identity(ws?: Workspace): Promise<IdentityInfo> {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { stepFile } from '../bisect/walk.js';
 import type { WalkCheckResult, WalkReport, WalkStep } from '../host/api/walk.js';
-import type { Workspace, WorkspaceMeta } from '../store/workspace.js';
+import type { Workspace } from '../store/workspace.js';
 import type { EvidenceFailure, EvidencePatch, ReviewEvidence } from './types.js';
 
 /** The id walk comments name (WalkAnchor.result): the walked branch and when the walk started. */
@@ -87,9 +87,7 @@ export function evidenceFromWalk(report: WalkReport): ReviewEvidence {
 /** The last walk report of a workspace, read from its results/ as the walk wrote it, or null. */
 export function lastWalkReport(ws: Workspace): WalkReport | null {
   try {
-    // Read the file, not ws.meta: the walk service's store instance writes the section.
-    const meta = JSON.parse(fs.readFileSync(ws.path('workspace.json'), 'utf8')) as WorkspaceMeta;
-    const branch = (meta.sections.walk as { last?: string } | undefined)?.last;
+    const branch = ws.section<{ last?: string }>('walk')?.last;
     if (!branch) return null;
     return JSON.parse(fs.readFileSync(stepFile(ws.path('results'), branch), 'utf8')) as WalkReport;
   } catch {

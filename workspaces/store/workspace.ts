@@ -85,17 +85,37 @@ function copyInto(src: string, dest: string): { bytes: number; sha256: string; k
   return { bytes: st.size, sha256: sha256File(dest), kind: 'file' };
 }
 
+/** Identity of one version of workspace.json: every atomic write makes a new inode and mtime. */
+function fileStamp(file: string): string | null {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}:${st.size}`;
+  } catch {
+    return null;
+  }
+}
+
 export class Workspace {
+  private stamp: string | null;
+
   constructor(
     readonly dir: string,
     private metaCache: WorkspaceMeta,
-  ) {}
+  ) {
+    this.stamp = fileStamp(this.metaFile);
+  }
+
+  private get metaFile(): string {
+    return path.join(this.dir, 'workspace.json');
+  }
 
   get id(): string {
     return this.metaCache.id;
   }
 
+  /** The metadata as it is on disk now: another process (the CLI beside a running host) may have written it. */
   get meta(): WorkspaceMeta {
+    this.refresh();
     return this.metaCache;
   }
 
@@ -113,28 +133,42 @@ export class Workspace {
   }
 
   section<T>(name: string): T | undefined {
-    return this.metaCache.sections[name] as T | undefined;
+    return this.meta.sections[name] as T | undefined;
   }
 
   /**
-   * Replace one section of the metadata, atomically on disk. Synchronous, so two writers in this
+   * Replace one section of the metadata, atomically on disk, and nothing else: the other sections are
+   * taken from the file as it is now, not from this object's copy. Synchronous, so two writers in this
    * process cannot interleave; callable from inside exclusive().
    */
   setSection(name: string, value: unknown): void {
-    this.writeMeta({ ...this.metaCache, sections: { ...this.metaCache.sections, [name]: value } });
+    const current = this.fromDisk();
+    this.writeMeta({ ...current, sections: { ...current.sections, [name]: value } });
   }
 
   setTitle(title: string): void {
-    this.writeMeta({ ...this.metaCache, title });
+    this.writeMeta({ ...this.fromDisk(), title });
+  }
+
+  /** Re-read the file when it changed since this object last read or wrote it. */
+  private refresh(): void {
+    const stamp = fileStamp(this.metaFile);
+    if (stamp === null || stamp === this.stamp) return;
+    const meta = readMetaFile(this.metaFile);
+    // An unreadable file (a hand edit gone wrong) leaves the last good copy in use.
+    if (meta) this.metaCache = meta;
+    this.stamp = stamp;
+  }
+
+  private fromDisk(): WorkspaceMeta {
+    return readMetaFile(this.metaFile) ?? this.metaCache;
   }
 
   private writeMeta(next: WorkspaceMeta): void {
-    // Another process (the CLI beside a running host) may have written a section meanwhile: keep it.
-    const onDisk = readMetaFile(this.path('workspace.json'));
-    const sections = { ...(onDisk?.sections ?? {}), ...next.sections };
-    const meta = { ...next, sections, updatedAt: new Date().toISOString() };
-    writeJsonAtomic(this.path('workspace.json'), meta);
+    const meta = { ...next, updatedAt: new Date().toISOString() };
+    writeJsonAtomic(this.metaFile, meta);
     this.metaCache = meta;
+    this.stamp = fileStamp(this.metaFile);
   }
 }
 

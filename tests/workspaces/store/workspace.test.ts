@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { WorkspaceStore } from '../../../workspaces/store/workspace.js';
 import { strayTempFiles, writeFileAtomic } from '../../../workspaces/store/atomic.js';
 import { KeyedMutex } from '../../../workspaces/store/mutex.js';
@@ -105,5 +107,38 @@ describe('workspace metadata shared by several services', () => {
     fs.writeFileSync(file, JSON.stringify(other));
     ws.setSection('tree', { branch: 'b' });
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).sections).toEqual({ walk: { steps: 3 }, tree: { branch: 'b' } });
+  });
+
+  /** Another process (the CLI beside a running host) writing one section through the real store. */
+  function setSectionElsewhere(dataDir: string, id: string, name: string, value: unknown): void {
+    const store = fileURLToPath(new URL('../../../workspaces/store/workspace.ts', import.meta.url));
+    const code = `import { WorkspaceStore } from ${JSON.stringify(store)};\n` +
+      `new WorkspaceStore(${JSON.stringify(dataDir)}).get(${JSON.stringify(id)}).setSection(${JSON.stringify(name)}, ${JSON.stringify(value)});`;
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: 'pipe' });
+  }
+
+  it('does not write back its old copy of a section another process changed since', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const data = path.join(tmp, 'data');
+    const ws = new WorkspaceStore(data).create([{ path: input }]);
+    ws.setSection('walk', { last: 'review/a-v1', firstBad: null });
+    setSectionElsewhere(data, ws.id, 'walk', { last: 'review/a-v2', firstBad: 3 });
+    ws.setSection('tree', { branch: 'review/a-v2' });
+    expect(JSON.parse(fs.readFileSync(ws.path('workspace.json'), 'utf8')).sections).toEqual({
+      walk: { last: 'review/a-v2', firstBad: 3 },
+      tree: { branch: 'review/a-v2' },
+    });
+  });
+
+  it('reads what another process wrote, without being opened again', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const data = path.join(tmp, 'data');
+    const ws = new WorkspaceStore(data).create([{ path: input }]);
+    ws.setSection('tree', { reviews: [] });
+    setSectionElsewhere(data, ws.id, 'tree', { reviews: [{ branch: 'review/a-v1' }] });
+    expect(ws.section('tree')).toEqual({ reviews: [{ branch: 'review/a-v1' }] });
+    expect(new WorkspaceStore(data).get(ws.id).meta.sections.tree).toEqual({ reviews: [{ branch: 'review/a-v1' }] });
   });
 });
