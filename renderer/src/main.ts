@@ -592,6 +592,9 @@ class Workbench {
     if (initial) {
       const ws = await this.client.call('workspace.get', { workspace: initial }).catch(() => null);
       if (ws) return this.openWorkspace(ws);
+      // A mail file: the review made from it on an earlier load, rather than one more copy per reload.
+      const made = workspaces.filter((w) => w.sources.some((x) => x.origin === initial)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+      if (made) return this.openWorkspace(made);
       return this.openPaths([initial]);
     }
     const known = workspaces.find((w) => w.id === last);

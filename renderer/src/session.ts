@@ -93,8 +93,10 @@ export class Session {
   selectSeries(index: number): void {
     if (index === this.seriesIndex || !this.load.series[index]) return;
     this.seriesIndex = index;
-    const first = this.positions().find((p) => !p.missing);
-    this.position = first?.index ?? 0;
+    // Stay on the same patch in the other version: that is what a reviewer compares.
+    const positions = this.positions();
+    const same = positions.find((p) => p.index === this.position && !p.missing);
+    this.position = same?.index ?? positions.find((p) => !p.missing && p.index > 0)?.index ?? positions[0]?.index ?? 0;
     this.walk = null;
     this.walkLive = [];
     this.emit('series');

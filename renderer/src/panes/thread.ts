@@ -97,8 +97,8 @@ function bodyLines(body: string): string[] {
 export function foldQuotes(body: string): HTMLElement {
   const out = h('div.reply-body');
   const lines = bodyLines(body);
-  // The signature and below add nothing when reading a thread.
-  const sig = lines.indexOf('-- ');
+  // The signature and below add nothing when reading a thread ("--" too: archive pages drop the space).
+  const sig = lines.findIndex((l) => l === '-- ' || l === '--');
   const shown = sig >= 0 ? lines.slice(0, sig) : lines;
   let i = 0;
   while (i < shown.length) {
