@@ -481,15 +481,26 @@ class Workbench {
     });
   }
 
-  /** Booting a step is the guest pane's (issue 7); until it is wired, say how to do it from a shell. */
+  /**
+   * Booting a step needs that step built and the guest pane (issue 7); neither has a host method the UI can
+   * call yet, so say exactly how to do it from the terminal, with this review's tree, step, config and mail.
+   */
   private bootStep(step: number): void {
     const o = this.open;
     if (!o) return;
-    const tree = o.session.apply?.tree ?? 'DIR';
+    const s = o.session;
+    if (!s.apply) {
+      this.globalNotice.show('Apply the series first: a step is booted from its build on the review branch.', 'Give your kernel tree in the Series pane and press Apply (a).', [actionButton('Dismiss', () => this.globalNotice.clear())]);
+      return;
+    }
+    const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+    const args = ['entrybench', 'boot', '--data', this.info?.dataDir ?? '', '--workspace', s.workspace.id, '--tree', s.apply.tree, '--step', String(step), '--config', o.matrix.walkConfig, ...s.workspace.mailPaths];
+    const command = args.filter(Boolean).map(quote).join(' ');
+    const copy = actionButton('Copy the command', () => void navigator.clipboard.writeText(command).then(() => this.say('command copied')).catch(() => this.say('the browser refused the clipboard: select the command instead')));
     this.globalNotice.show(
-      `Booting step ${step} from the workbench is not wired in this build.`,
-      `In the terminal (t): entrybench boot --tree ${tree} --step ${step} ${o.session.workspace.mailPaths[0] ?? 'SERIES'}`,
-      [actionButton('Dismiss', () => this.globalNotice.clear())],
+      `Boot step ${step} (${stepLabel(step, s.series.total)}) from a terminal: the workbench cannot build a single step for the guest yet.`,
+      command,
+      [copy, actionButton('Open the terminal', () => this.focusTerminal()), actionButton('Dismiss', () => this.globalNotice.clear())],
     );
   }
 

@@ -110,6 +110,20 @@ describe('the demo, end to end', () => {
     expect(text).toContain('The walk found it: breaks at 03/10, fixed again at 06/10.');
   });
 
+  it('moves through the Matrix with the arrow keys and opens a cell with Enter', async () => {
+    await page.keyboard.press('3');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => shownIndex(page)).toBe(4);
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('td.cell.selected').getAttribute('data-check')).toBe('emulator:syscall64-getppid');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=evidence] .evidence-head').innerText()).toContain('emulator:syscall64-getppid');
+    expect(await page.locator('[data-testid=evidence]').innerText()).toContain('at 04/10');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => shownIndex(page)).toBe(3);
+  });
+
   it('stores a comment on the walk result and puts the evidence in the reply to the bad patch', async () => {
     await cell(3, 'emulator:syscall64-getpid').click();
     await page.locator('[data-testid=evidence]').getByRole('button', { name: 'Comment on this result' }).click();
