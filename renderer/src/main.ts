@@ -2,7 +2,7 @@
 // and the log below; the status bar with running tasks. Keyboard first (mutt/aerc style), mouse everywhere.
 import './styles.css';
 import type { HostInfo, WorkspaceSummary } from '../../workspaces/host/api.js';
-import { HostClient, hostAddress } from './host-client.js';
+import { HostClient, hostAddress, type CallOptions } from './host-client.js';
 import { append, h, replace } from './dom.js';
 import { bindChannel, type ChannelTerminal } from './terminal.js';
 import { BottomPanel } from './panes/bottom-panel.js';
@@ -375,82 +375,78 @@ class Workbench {
     }
   }
 
-  private async walk(): Promise<void> {
+  /**
+   * Walk and bisect share their frame: the Matrix comes up, the series must be applied, the task shows its
+   * progress there and in the status bar, Cancel and Ctrl-C stop it, and errors stay in the Matrix.
+   */
+  private async matrixTask<T>(
+    what: 'walk' | 'bisect',
+    run: (o: Open, review: { branch: string }, opts: CallOptions) => Promise<T>,
+  ): Promise<T | null> {
     const o = this.open;
-    if (!o) return;
+    if (!o) return null;
     const s = o.session;
     this.showTab('matrix');
     o.matrix.notice.clear();
     if (!s.apply) {
-      o.matrix.notice.show('Apply the series to your tree first: the walk builds each step of the review branch.', 'Give the tree in the Series pane and press Apply (a).', [actionButton('Go to the tree field', () => o.series.focusTree())]);
-      return;
+      o.matrix.notice.show(`Apply the series to your tree first: ${what === 'walk' ? 'the walk builds each step' : 'bisect builds steps'} of the review branch.`, 'Give the tree in the Series pane and press Apply (a).', [actionButton('Go to the tree field', () => o.series.focusTree())]);
+      return null;
     }
-    if (s.walkRunning) return this.say('A walk is already running.');
-    const task = this.tasks.start('walk');
-    s.walkRunning = true;
-    s.walkLive = [];
-    s.emit('walk');
+    const task = this.tasks.start(what);
     const started = performance.now();
-    o.matrix.showProgress({ message: 'starting the walk…', elapsedMs: 0 }, () => task.cancel());
+    o.matrix.showProgress({ message: `starting the ${what}…`, elapsedMs: 0 }, () => task.cancel());
     try {
-      const report = await this.client.call(
-        'walk.run',
-        { workspace: s.workspace.id, branch: s.apply.branch, config: o.matrix.walkConfig, ...(o.matrix.walkBoot ? { boot: true } : {}) },
-        {
-          signal: task.signal,
-          onProgress: (p) => {
-            task.progress(p);
-            o.matrix.showProgress(p, () => task.cancel());
-          },
+      return await run(o, s.apply, {
+        signal: task.signal,
+        onProgress: (p) => {
+          task.progress(p);
+          o.matrix.showProgress(p, () => task.cancel());
         },
-      );
-      s.walk = report;
-      this.say(report.firstBad !== null ? `walk: first bad ${stepLabel(report.firstBad, report.total)}` : 'walk: no regression');
+      });
     } catch (err) {
-      if (isCancelled(err)) o.matrix.notice.show(`Walk cancelled after ${Math.round((performance.now() - started) / 1000)} s.`, 'Finished steps are cached: walking again starts where it stopped.');
-      else o.matrix.notice.error(err);
+      if (isCancelled(err)) {
+        o.matrix.notice.show(`${what === 'walk' ? 'Walk' : 'Bisect'} cancelled after ${Math.round((performance.now() - started) / 1000)} s.`, 'Finished steps are cached: starting again goes on where it stopped.');
+      } else o.matrix.notice.error(err);
+      return null;
     } finally {
-      s.walkRunning = false;
       o.matrix.showProgress(null, null);
       task.done();
+    }
+  }
+
+  private async walk(): Promise<void> {
+    const s = this.open?.session;
+    if (!s) return;
+    if (s.walkRunning) return this.say('A walk is already running.');
+    if (s.apply) {
+      s.walkRunning = true;
+      s.walkLive = [];
+      s.emit('walk');
+    }
+    try {
+      const report = await this.matrixTask('walk', (o, review, opts) =>
+        this.client.call('walk.run', { workspace: s.workspace.id, branch: review.branch, config: o.matrix.walkConfig, ...(o.matrix.walkBoot ? { boot: true } : {}) }, opts),
+      );
+      if (report) {
+        s.walk = report;
+        this.say(report.firstBad !== null ? `walk: first bad ${stepLabel(report.firstBad, report.total)}` : 'walk: no regression');
+      }
+    } finally {
+      s.walkRunning = false;
       s.emit('walk');
     }
   }
 
   private async bisect(): Promise<void> {
-    const o = this.open;
-    if (!o) return;
-    const s = o.session;
-    this.showTab('matrix');
-    o.matrix.notice.clear();
-    if (!s.apply) {
-      o.matrix.notice.show('Apply the series to your tree first: bisect builds steps of the review branch.', 'Give the tree in the Series pane and press Apply (a).', [actionButton('Go to the tree field', () => o.series.focusTree())]);
-      return;
-    }
-    const check = o.matrix.selection()?.check;
-    const task = this.tasks.start('bisect');
-    o.matrix.showProgress({ message: `bisecting${check ? ` ${check}` : ''}…`, elapsedMs: 0 }, () => task.cancel());
-    try {
-      const r = await this.client.call(
-        'walk.bisect',
-        { workspace: s.workspace.id, branch: s.apply.branch, config: o.matrix.walkConfig, ...(check && check !== 'applies' ? { check } : {}) },
-        {
-          signal: task.signal,
-          onProgress: (p) => {
-            task.progress(p);
-            o.matrix.showProgress(p, () => task.cancel());
-          },
-        },
-      );
-      o.matrix.showBisect(r);
-      if (r.firstBad) s.go(r.firstBad.index);
-    } catch (err) {
-      if (isCancelled(err)) o.matrix.notice.show('Bisect cancelled.', 'Steps built so far are cached.');
-      else o.matrix.notice.error(err);
-    } finally {
-      o.matrix.showProgress(null, null);
-      task.done();
-    }
+    const s = this.open?.session;
+    if (!s) return;
+    const check = this.open?.matrix.selection()?.check;
+    const r = await this.matrixTask('bisect', (o, review, opts) =>
+      this.client.call('walk.bisect', { workspace: s.workspace.id, branch: review.branch, config: o.matrix.walkConfig, ...(check && check !== 'applies' ? { check } : {}) }, opts),
+    );
+    if (!r || !this.open) return;
+    this.open.matrix.showBisect(r);
+    if (r.firstBad) s.go(r.firstBad.index);
   }
 
   private openTraceForCurrent(): void {
