@@ -106,7 +106,7 @@ describe('opening', () => {
     await openDialog();
     await page.locator('[data-testid=upload]').setInputFiles(path.join(repoRoot, 'tests', 'fixtures', 'mail', 'format-patch', '0001-x86-syscalls-Add-syscall-entry-qualifiers.patch'));
     await expect.poll(() => page.locator('[data-testid=workspace-title]').innerText(), { timeout: 30_000 }).toContain('0001-x86-syscalls-Add-syscall-entry-qualifiers.patch');
-    expect(await editorText(page)).toContain('x86/syscalls: Add syscall entry qualifiers');
+    await expect.poll(() => editorText(page)).toContain('Subject: [PATCH 1/3] x86/syscalls: Add syscall entry qualifiers');
   });
 
   it('follows a dark system theme and stays readable at 1366x768', async () => {
