@@ -52,6 +52,8 @@ export interface HarnessOptions extends FactsOptions {
   createPort?: (vendor: 'intel' | 'amd', symbolize: (a: bigint) => string | null) => MachinePort;
   /** Steps of trace kept for the evidence of a failure (the failing run is replayed with it on). */
   traceDepth?: number;
+  /** Where the scenario files are (a packaged app keeps them outside the bundle); default: next to this harness. */
+  scenarioDir?: string;
 }
 
 interface Booted {
@@ -106,7 +108,7 @@ export class KernelHarness {
   }
 
   /** Scenarios that apply to this build, and the others with the reason. */
-  select(scenarios: Scenario[] = loadScenarios()): { run: Scenario[]; skipped: SkippedScenario[] } {
+  select(scenarios: Scenario[] = loadScenarios(this.opts.scenarioDir)): { run: Scenario[]; skipped: SkippedScenario[] } {
     const run: Scenario[] = [];
     const skipped: SkippedScenario[] = [];
     const profile = this.facts.profile;
@@ -151,8 +153,8 @@ export class KernelHarness {
     const { image, profile } = this.facts;
     const syms = image.symbols;
     const counted = new Set<string>(profile.hooks);
-    for (const s of loadScenarios()) for (const i of s.invariants) for (const k of ['once', 'never']) for (const f of (i.params[k] as string[] | undefined) ?? []) counted.add(f);
-    for (const s of loadScenarios()) for (const i of s.invariants) if (i.name === 'pt-regs') counted.add(String(i.params.at ?? 'do_syscall_64'));
+    for (const s of loadScenarios(this.opts.scenarioDir)) for (const i of s.invariants) for (const k of ['once', 'never']) for (const f of (i.params[k] as string[] | undefined) ?? []) counted.add(f);
+    for (const s of loadScenarios(this.opts.scenarioDir)) for (const i of s.invariants) if (i.name === 'pt-regs') counted.add(String(i.params.at ?? 'do_syscall_64'));
     for (const name of counted) {
       const sym = syms.find(name);
       if (!sym) continue;
@@ -612,7 +614,7 @@ export class KernelHarness {
 
   /** Run the applicable scenarios (or those named), in file order. */
   runSuite(opts: { names?: string[]; signal?: AbortSignal; onScenario?: (r: ScenarioResult, index: number, total: number) => void } = {}): { results: ScenarioResult[]; skipped: SkippedScenario[] } {
-    const all = loadScenarios();
+    const all = loadScenarios(this.opts.scenarioDir);
     const chosen = opts.names?.length ? all.filter((s) => opts.names?.includes(s.name)) : all;
     const unknown = (opts.names ?? []).filter((n) => !all.some((s) => s.name === n));
     if (unknown.length) throw new HarnessError(`No scenario named ${unknown.join(', ')}.`, `Scenarios: ${all.map((s) => s.name).join(', ')}.`);

@@ -1,8 +1,8 @@
 // The project's config fragments and how they stack: entry-min < entry-compat < entry-debug.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NotFound } from '../errors.js';
+import { configsDir } from '../host/paths.js';
 
 export interface ConfigChoice {
   /** "entry-min", "entry-compat", "entry-debug", or "file:<basename>" for the user's own .config. */
@@ -19,10 +19,8 @@ export const BUILTIN_CONFIGS: Record<string, string[]> = {
   'entry-debug': ['entry-min', 'entry-compat', 'entry-debug'],
 };
 
-export function configsDir(): string {
-  if (process.env.ENTRYBENCH_CONFIGS_DIR) return process.env.ENTRYBENCH_CONFIGS_DIR;
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'configs');
-}
+/** Where the fragments are (the checkout or a packaged app): see host/paths.ts. */
+export { configsDir };
 
 /** Resolve `--config NAME|FILE`. */
 export function resolveConfig(nameOrFile: string | undefined): ConfigChoice {

@@ -9,6 +9,8 @@ export interface CheckRequest {
   scenarios?: string[];
   /** Where struct offsets read from builds are cached. */
   probeCacheDir?: string;
+  /** The scenario files (host/paths.ts scenarioDir()); default: next to the harness sources. */
+  scenarioDir?: string;
 }
 
 export interface CheckRunHooks {
@@ -20,7 +22,7 @@ export interface CheckRunHooks {
 export async function runCheck(req: CheckRequest, hooks: CheckRunHooks = {}): Promise<CheckReport> {
   const started = Date.now();
   hooks.onPhase?.(`reading ${req.buildDir}`);
-  const harness = await KernelHarness.open(req.buildDir, { probeCacheDir: req.probeCacheDir });
+  const harness = await KernelHarness.open(req.buildDir, { probeCacheDir: req.probeCacheDir, scenarioDir: req.scenarioDir });
   hooks.onPhase?.(`booting ${harness.image.release ?? 'the kernel'} in the emulator`);
   harness.bootFor('intel');
   const setupSeconds = (Date.now() - started) / 1000;

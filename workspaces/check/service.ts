@@ -2,10 +2,9 @@
 // CPU-bound for seconds), with progress per scenario and cancellation that stops the worker at once.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Cancelled, NotFound, ReviewError } from '../errors.js';
-import { defaultCacheDir } from '../host/paths.js';
+import { checkWorkerEntry, defaultCacheDir, scenarioDir } from '../host/paths.js';
 import type { CheckReport, CheckScenarioInfo } from '../host/api/check.js';
 import { loadScenarios } from '../../emulator/kernel/scenario.js';
 import { runCheck, type CheckRequest } from './run.js';
@@ -40,24 +39,27 @@ function toReviewError(kind: string, message: string, hint: string): ReviewError
 
 export class CheckService {
   readonly probeCacheDir: string;
+  readonly scenarioDir: string;
 
-  constructor(opts: { cacheDir?: string; useWorker?: boolean } = {}) {
+  constructor(opts: { cacheDir?: string; useWorker?: boolean; scenarioDir?: string } = {}) {
     this.probeCacheDir = path.join(opts.cacheDir ?? defaultCacheDir(), 'check-probes');
+    this.scenarioDir = opts.scenarioDir ?? scenarioDir();
     this.useWorker = opts.useWorker ?? true;
   }
 
   private readonly useWorker: boolean;
 
   scenarios(): CheckScenarioInfo[] {
-    return loadScenarios().map((s) => ({ name: s.name, summary: s.summary, group: s.group, requires: s.requires, invariants: s.invariants.map((i) => i.name) }));
+    return loadScenarios(this.scenarioDir).map((s) => ({ name: s.name, summary: s.summary, group: s.group, requires: s.requires, invariants: s.invariants.map((i) => i.name) }));
   }
 
   async check(buildDir: string, scenarios: string[] | undefined, opts: CheckOptions = {}): Promise<CheckReport> {
     const dir = path.resolve(buildDir);
     if (!fs.existsSync(dir)) throw new NotFound(`No build directory at ${dir}.`, 'Build the kernel first (entrybench build --tree DIR) and pass the build directory it prints.');
     if (opts.signal?.aborted) throw new Cancelled('check');
-    const req: CheckRequest = { buildDir: dir, scenarios, probeCacheDir: this.probeCacheDir };
-    const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-entry.mjs');
+    const req: CheckRequest = { buildDir: dir, scenarios, probeCacheDir: this.probeCacheDir, scenarioDir: this.scenarioDir };
+    // The sources through tsx in a checkout, the worker bundle in the CLI bundle and in Electron.
+    const entry = checkWorkerEntry().file;
     if (this.useWorker && fs.existsSync(entry)) return this.inWorker(entry, req, opts);
     return this.inProcess(req, opts);
   }

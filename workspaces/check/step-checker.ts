@@ -3,24 +3,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { StepChecker } from '../bisect/walk.js';
 import type { CheckResult } from '../bisect/types.js';
 import { ReviewError } from '../errors.js';
 import { CheckCrashed, CheckService } from './service.js';
+import { checkWorkerEntry, emulatorSourceDir, scenarioDir } from '../host/paths.js';
 
-/** Digest of the emulator and harness sources and scenario files: results change when they do. */
+/**
+ * Digest of the emulator and harness code and the scenario files: results change when they do. In a
+ * checkout that is the emulator sources (whether a bundle runs or not, so caches survive the switch);
+ * a packaged app has only the worker bundle, which carries the same code compiled in.
+ */
 function harnessDigest(): string {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator');
   const h = crypto.createHash('sha256');
-  const walk = (dir: string) => {
+  const walk = (root: string, dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) walk(root, p);
       else if (/\.(ts|json)$/.test(e.name)) h.update(path.relative(root, p)).update(fs.readFileSync(p));
     }
   };
-  walk(root);
+  const sources = emulatorSourceDir();
+  if (fs.existsSync(sources)) walk(sources, sources);
+  else {
+    h.update(fs.readFileSync(checkWorkerEntry().file));
+    walk(scenarioDir(), scenarioDir());
+  }
   return h.digest('hex').slice(0, 16);
 }
 

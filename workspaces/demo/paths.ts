@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// The checkout's copy, for the demo's own tools and tests. The app finds the demo it ships through
+// host/paths.ts demoDir() (a packaged app keeps it in resources/) and passes that directory in.
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** workspaces/demo itself. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type { Host } from './host.js';
-import { appRoot } from './paths.js';
+import { demoDir } from './paths.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { createDemoRepository } from '../demo/repository.js';
 import { NotFound } from '../errors.js';
@@ -25,7 +25,7 @@ interface DemoState {
 }
 
 export function bundledDemoDir(): string {
-  return process.env.ENTRYBENCH_DEMO_DIR ?? path.join(appRoot(), 'workspaces', 'demo');
+  return demoDir();
 }
 
 function digestOf(demo: string): string {
