@@ -756,6 +756,9 @@ class Workbench {
       s.apply = review;
       s.emit('apply');
       if (!this.open.series.treeInput.value) this.open.series.treeInput.value = review.tree;
+    } else if (this.open?.session === s && !this.open.series.treeInput.value && this.info?.demo?.workspace === s.workspace.id) {
+      // The bundled demo comes with its own kernel tree, prepared by the host on first run.
+      this.open.series.treeInput.value = this.info.demo.tree;
     } else if (this.open?.session === s && !this.open.series.treeInput.value) {
       // Web mode's origin changes with the port, so localStorage may not know it: the last tree used here does.
       const reviews = await this.client.call('tree.reviews', {}).catch(() => []);
