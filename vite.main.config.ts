@@ -1,10 +1,6 @@
-// Electron main process bundle (Forge Vite plugin). CommonJS, because the package is ESM ("type": "module")
-// and Electron's main entry is simplest as a .cjs file; node-pty and iced-x86 stay external (native / WASM via fs).
+// Electron main process bundle (Forge Vite plugin, merged over its main config): CommonJS, because the
+// package is ESM ("type": "module") and Electron's main entry is simplest as a .cjs file.
 import { defineConfig } from 'vite';
+import { bundleConfig } from './vite.bundle.config.js';
 
-export default defineConfig({
-  build: {
-    lib: { entry: 'electron/main.ts', formats: ['cjs'], fileName: () => 'main.cjs' },
-    rollupOptions: { external: ['electron', 'node-pty', 'iced-x86', 'ws', 'bufferutil', 'utf-8-validate'] },
-  },
-});
+export default defineConfig(bundleConfig('electron/main.ts', 'main.cjs'));

@@ -1,9 +1,9 @@
-// Preload bundle: CommonJS, because sandboxed preloads cannot be ES modules.
+// Preload bundle (Forge Vite plugin, merged over its preload config, which sets the entry and CommonJS
+// output): named .cjs because the package is ESM and electron/main.ts loads preload.cjs.
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   build: {
-    lib: { entry: 'electron/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
-    rollupOptions: { external: ['electron'] },
+    rollupOptions: { external: ['electron'], output: { entryFileNames: 'preload.cjs' } },
   },
 });

@@ -6,12 +6,17 @@ import fs from 'node:fs';
 import { Host } from '../workspaces/host/host.js';
 import { startWebServer, contentSecurityPolicy, type WebServer } from '../workspaces/host/server.js';
 import { ensureDemoWorkspace } from '../workspaces/host/demo-workspace.js';
+import { useAppLayout } from '../workspaces/host/paths.js';
 
 // Set by Electron Forge's Vite plugin.
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
 const APP_ORIGIN = 'app://entrybench';
+
+// Where the app's own files are: the checkout under `electron-forge start`; when packaged, app.asar and
+// the resources directory beside it (forge.config.ts copies the demo, fragments and scenarios there).
+useAppLayout({ root: app.getAppPath(), resources: app.isPackaged ? process.resourcesPath : null });
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
@@ -57,6 +62,19 @@ function registerAppProtocol(port: number): void {
       return new Response('Not found', { status: 404 });
     }
   });
+}
+
+/**
+ * The origin of a frame's URL. Node's URL (the main process's) gives "null" for app:// URLs, app: not
+ * being a special scheme there, though Chromium treats it as a standard one: so spell it out.
+ */
+function originOf(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'app:' ? `app://${url.host}` : url.origin;
+  } catch {
+    return '';
+  }
 }
 
 /** Only plain https links leave the app, and only to the system browser. */
@@ -109,7 +127,6 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.whenReady().then(async () => {
-  process.env.ENTRYBENCH_APP_ROOT ??= app.getAppPath();
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -140,7 +157,7 @@ app.whenReady().then(async () => {
 
   // The preload asks once for the host address; only our own page may.
   ipcMain.on('entrybench:host-address', (event) => {
-    const origin = event.senderFrame ? new URL(event.senderFrame.url).origin : '';
+    const origin = event.senderFrame ? originOf(event.senderFrame.url) : '';
     const allowed = origin === APP_ORIGIN || devOrigin.includes(origin);
     event.returnValue = allowed && server ? { url: `ws://127.0.0.1:${server.port}/rpc`, token: server.token } : null;
   });
