@@ -539,6 +539,36 @@ export class TreeService {
     return { ...before, removed: true };
   }
 
+  /**
+   * Every review branch a workspace recorded. Without confirm: what removing them takes. With it: remove
+   * each worktree and branch. Works from this workspace's own records, so a kernel tree that is gone
+   * does not stand in the way, and another workspace's review on a branch of the same name (made after
+   * this one's was deleted by hand) stays: a branch checked out in a worktree not recorded here is left.
+   */
+  async removeWorkspaceReviews(workspace: Workspace, confirm: boolean): Promise<(RemovePlan & { tree: string })[]> {
+    const plans: (RemovePlan & { tree: string })[] = [];
+    for (const r of this.records(workspace)) {
+      let commits = 0;
+      if (fs.existsSync(r.tree)) {
+        const holder = (await listWorktrees(r.tree).catch(() => [])).find((w) => w.branch === r.branch);
+        const ours = !holder || samePath(holder.path, r.worktree);
+        if (ours && (await branchCommit(r.tree, r.branch).catch(() => null))) commits = await commitsOnlyOn(r.tree, r.branch).catch(() => 0);
+      }
+      plans.push({ tree: r.tree, worktree: r.worktree, branch: r.branch, commits, removed: false });
+    }
+    if (!confirm) return plans;
+    await workspace.exclusive(() =>
+      withDirLock(workspace.dir, async () => {
+        for (const r of this.records(workspace)) {
+          await this.rollback(r.tree, r.worktree, r.branch, true);
+          fs.rmSync(path.join(workspace.dir, 'results', 'tree', `${r.branch.slice('review/'.length)}.mbox`), { force: true });
+          this.dropRecord(workspace, r.branch);
+        }
+      }),
+    );
+    return plans.map((p) => ({ ...p, removed: true }));
+  }
+
   /** git range-diff between two review branches of the same tree, which must share their base. */
   async rangeDiff(tree: string, oldBranch: string, newBranch: string, signal?: AbortSignal): Promise<RangeDiffResult> {
     const a = this.findOne(tree, oldBranch).record;

@@ -66,4 +66,39 @@ describe('removing a workspace', () => {
     expect(git(repo, 'status', '--porcelain').trim()).toBe('');
     expect((await c.call('workspace.get', { workspace: applied.workspace })).error?.message).toContain('No workspace');
   });
+
+  it('removes a workspace whose kernel tree has gone meanwhile', async () => {
+    const { miniSeries, BREAK_AND_FIX } = await import('../../helpers/mini-tree.js');
+    const dir = fs.mkdtempSync(path.join(t.dataDir, 'gone-'));
+    const { repo, mbox } = miniSeries(dir, BREAK_AND_FIX);
+    const applied = await c.result<{ workspace: string; worktree: string; branch: string }>('tree.apply', { tree: repo, files: [mbox] });
+    const ws = t.host.workspaces.get(applied.workspace);
+    fs.rmSync(repo, { recursive: true, force: true });
+    const plan = await c.result<{ reviews: { branch: string; commits: number }[] }>('workspace.remove', { workspace: applied.workspace });
+    expect(plan.reviews).toEqual([{ tree: expect.any(String), branch: applied.branch, worktree: applied.worktree, commits: 0 }]);
+    const done = await c.result<{ removed: boolean }>('workspace.remove', { workspace: applied.workspace, confirm: true });
+    expect(done.removed).toBe(true);
+    expect(fs.existsSync(ws.dir)).toBe(false);
+  });
+
+  it("leaves another workspace's review of the same branch alone", async () => {
+    const { miniSeries, BREAK_AND_FIX, git } = await import('../../helpers/mini-tree.js');
+    const dir = fs.mkdtempSync(path.join(t.dataDir, 'twice-'));
+    const { repo, mbox } = miniSeries(dir, BREAK_AND_FIX);
+    const first = await c.result<{ workspace: string; worktree: string; branch: string }>('tree.apply', { tree: repo, files: [mbox] });
+    // The reviewer throws the first review away by hand, leaving its record, and applies the mail again.
+    git(repo, 'worktree', 'remove', '--force', first.worktree);
+    git(repo, 'branch', '-D', first.branch);
+    const second = await c.result<{ workspace: string; worktree: string; branch: string; head: string }>('tree.apply', { tree: repo, files: [mbox] });
+    expect(second.branch).toBe(first.branch);
+    expect(second.workspace).not.toBe(first.workspace);
+
+    const plan = await c.result<{ reviews: { commits: number }[] }>('workspace.remove', { workspace: first.workspace });
+    expect(plan.reviews.map((r) => r.commits)).toEqual([0]);
+    await c.result('workspace.remove', { workspace: first.workspace, confirm: true });
+    expect(fs.existsSync(second.worktree)).toBe(true);
+    expect(git(repo, 'rev-parse', second.branch).trim()).toBe(second.head);
+    const left = await c.result<{ branch: string; workspace: string; present: boolean }[]>('tree.reviews', { tree: repo });
+    expect(left).toEqual([expect.objectContaining({ branch: second.branch, workspace: second.workspace, present: true })]);
+  });
 });

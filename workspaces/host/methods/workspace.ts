@@ -57,25 +57,21 @@ export function registerWorkspaceMethods(host: Host): void {
     async ({ workspace, confirm }) => {
       const ws = store.get(workspace);
       const tree = new TreeService(store);
-      const records = tree.find().filter((r) => r.workspace.dir === ws.dir).map((r) => r.record);
       const count = (sub: string) => (fs.existsSync(ws.path(sub)) ? fs.readdirSync(ws.path(sub)).filter((n) => !n.startsWith('.')).length : 0);
+      const reviews = await tree.removeWorkspaceReviews(ws, false);
       const plan: WorkspaceRemovePlan = {
         workspace: ws.id,
         dir: ws.dir,
-        reviews: [],
+        reviews: reviews.map(({ tree: t, branch, worktree, commits }) => ({ tree: t, branch, worktree, commits })),
         annotations: count('annotations'),
         drafts: count('drafts'),
         removed: false,
       };
-      for (const r of records) {
-        const p = await tree.remove(r.tree, r.branch, false);
-        plan.reviews.push({ tree: r.tree, branch: r.branch, worktree: r.worktree, commits: p.commits });
-      }
       if (!confirm) return plan;
       // Worktrees and branches first, so nothing in the reviewer's repository points at a removed directory.
-      for (const r of records) await tree.remove(r.tree, r.branch, true);
+      await tree.removeWorkspaceReviews(ws, true);
       store.remove(ws.id);
-      host.log.info('workspace', `removed ${ws.id} with ${records.length} review branch(es)`);
+      host.log.info('workspace', `removed ${ws.id} with ${reviews.length} review branch(es)`);
       return { ...plan, removed: true };
     },
   );
