@@ -1,7 +1,8 @@
 // Runs git: argument arrays (never a shell), a clean environment, checked exit codes, cancellation.
 // Every git verb module in this directory goes through runGit so they all behave the same.
+import fs from 'node:fs';
 import { spawn } from 'node:child_process';
-import { Cancelled, ReviewError, ToolMissing } from '../errors.js';
+import { Cancelled, NotFound, ReviewError, ToolMissing } from '../errors.js';
 
 export interface GitOptions {
   /** Directory git runs in (`-C` semantics via cwd). */
@@ -119,7 +120,10 @@ export function runGit(args: string[], opts: GitOptions): Promise<GitOutput> {
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (e.code === 'ENOENT') reject(new ToolMissing('git', 'apt-get install git'));
+      // spawn says ENOENT for a missing working directory too: a moved or deleted tree is not a missing git.
+      if (e.code === 'ENOENT' && !fs.existsSync(opts.cwd)) {
+        reject(new NotFound(`git cannot run in ${opts.cwd}: there is no such directory.`, 'The tree or worktree was moved or deleted; apply the series again where it is now.'));
+      } else if (e.code === 'ENOENT') reject(new ToolMissing('git', 'apt-get install git'));
       else reject(e);
     });
     child.on('close', (code, signal) => {
