@@ -1,6 +1,6 @@
-// Step results cached by what determines them: the base commit, the stack of patch-ids up to the
-// step, the config, and the version of the checks. Re-walking, or walking v2 of a series, reuses
-// every unchanged prefix.
+// Step results cached by what determines them: the base commit, the exact content of every step up to
+// this one (tree, author and message of its commit), the config, and the version of the checks.
+// Re-walking, or walking v2 of a series, reuses every unchanged prefix.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -9,8 +9,8 @@ import type { StepRecord } from './types.js';
 
 export interface StepKey {
   base: string;
-  /** patch-ids of patches 1..index, in order (empty for the base). */
-  patchIds: string[];
+  /** Content ids of steps 1..index, in order (empty for the base): see StepRunner.contentIds. */
+  steps: string[];
   /** Config name plus a digest of its content. */
   config: string;
   /** Identifies the check suite (harness version, scenario set, boot on/off). */
@@ -18,7 +18,7 @@ export interface StepKey {
 }
 
 export function stepKeyHash(key: StepKey): string {
-  return crypto.createHash('sha256').update(JSON.stringify([key.base, key.patchIds, key.config, key.checks])).digest('hex');
+  return crypto.createHash('sha256').update(JSON.stringify([key.base, key.steps, key.config, key.checks])).digest('hex');
 }
 
 export class StepCache {

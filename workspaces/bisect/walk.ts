@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { runGit } from '../tree/git.js';
-import { buildKernel, defaultBuildDir, BuildFailed, type BuildResult } from '../build/kernel-build.js';
+import { readCommitObjects } from '../tree/cat-file.js';
+import { buildKernel, defaultBuildDir, BuildFailed, ConfigureFailed, type BuildResult } from '../build/kernel-build.js';
 import { resolveConfig } from '../build/fragments.js';
 import { Cancelled, errorMessage } from '../errors.js';
 import { runCheckpatch } from './checkpatch.js';
@@ -113,17 +114,42 @@ export class StepRunner {
     this.plan.onProgress?.({ ...p, total: this.total, elapsedMs: Date.now() - this.started });
   }
 
-  private key(index: number): StepKey {
-    // A patch without a patch-id (it did not apply) is named by its position; nothing after it builds anyway.
-    const ids = this.plan.patches.slice(0, index).map((p) => p.patchId ?? `unapplied:${p.index}`);
-    return { base: this.plan.base, patchIds: ids, config: this.configKey, checks: this.checksKey };
+  private stepIds: Promise<string[]> | null = null;
+
+  /**
+   * What each patch's step is made of, exactly: the commit's tree (the sources after the patch), author and
+   * message, without its parent and committer (which change on every apply of the same mail). Not the
+   * patch-id: git patch-id ignores whitespace, and whitespace can break a build (a Makefile's tabs,
+   * "ret urn"); nor does it see the commit message, which checkpatch reads.
+   */
+  private contentIds(): Promise<string[]> {
+    this.stepIds ??= (async () => {
+      const commits = this.plan.patches.map((p) => (APPLIED.has(p.status) ? p.commit : null));
+      const objects = await readCommitObjects(this.plan.worktree, commits.filter((c): c is string => c !== null), this.plan.signal);
+      return this.plan.patches.map((p, i) => {
+        const text = commits[i] ? objects.get(commits[i] as string) : undefined;
+        // A patch that did not apply is named by its position and status; nothing after it builds anyway.
+        if (text === undefined) return `unapplied:${p.index}:${p.status}`;
+        const split = text.indexOf('\n\n');
+        const headers = (split < 0 ? text : text.slice(0, split)).split('\n').filter((l) => /^(tree|author|encoding) /.test(l));
+        const message = split < 0 ? '' : text.slice(split + 2);
+        return crypto.createHash('sha256').update(headers.join('\n')).update('\n\n').update(message).digest('hex');
+      });
+    })();
+    this.stepIds.catch(() => (this.stepIds = null));
+    return this.stepIds;
+  }
+
+  private async key(index: number): Promise<StepKey> {
+    const ids = (await this.contentIds()).slice(0, index);
+    return { base: this.plan.base, steps: ids, config: this.configKey, checks: this.checksKey };
   }
 
   /** Run (or fetch from the cache) one step: 0 is the base, i is the tree after patch i. */
   async step(index: number, eta?: number): Promise<StepRecord> {
     const signal = this.plan.signal;
     if (signal?.aborted) throw new Cancelled('walk');
-    const key = this.key(index);
+    const key = await this.key(index);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const started = Date.now();
@@ -171,6 +197,8 @@ export class StepRunner {
       }
     }
 
+    // A check or build that could not run (crashed, tool missing, disk) says nothing about the step: do not cache that.
+    let transient = false;
     let build: BuildResult | null = null;
     const buildStarted = Date.now();
     try {
@@ -192,6 +220,8 @@ export class StepRunner {
       });
     } catch (err) {
       if (err instanceof Cancelled || signal?.aborted) throw new Cancelled('walk');
+      // Only a failed make or Kconfig run is the step's result; anything else is retried on the next walk.
+      if (!(err instanceof BuildFailed) && !(err instanceof ConfigureFailed)) transient = true;
       const details = err instanceof BuildFailed ? (err.details as { errors?: unknown[]; tail?: string[]; commands?: string[] }) : {};
       if (details.commands) this.lastCommands = details.commands;
       results.push({
@@ -203,8 +233,6 @@ export class StepRunner {
       });
     }
 
-    // A checker that could not run (crashed, tool missing) says nothing about the step: do not cache that.
-    let transient = false;
     if (build) {
       for (const checker of this.plan.checkers) {
         this.progress({ phase: 'check', step: index, message: checker.id, etaMs: eta });

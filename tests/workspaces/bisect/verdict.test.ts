@@ -87,15 +87,15 @@ describe('step cache', async () => {
   const os = await import('node:os');
   const path = await import('node:path');
   const { StepCache } = await import('../../../workspaces/bisect/cache.js');
-  it('serves a step again only for the same base, patch-id stack, config and checks', () => {
+  it('serves a step again only for the same base, step contents, config and checks', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-cache-'));
     const cache = new StepCache(dir);
-    const key = { base: 'b1', patchIds: ['p1', 'p2'], config: 'entry-min:abc', checks: 'v1' };
+    const key = { base: 'b1', steps: ['p1', 'p2'], config: 'entry-min:abc', checks: 'v1' };
     const rec = walk(['a'], ['p', 'f'])[1];
     cache.put(key, rec);
     expect(cache.get(key)).toEqual({ ...rec, cached: true });
-    expect(cache.get({ ...key, patchIds: ['p1', 'p3'] })).toBeNull();
-    expect(cache.get({ ...key, patchIds: ['p1'] })).toBeNull();
+    expect(cache.get({ ...key, steps: ['p1', 'p3'] })).toBeNull();
+    expect(cache.get({ ...key, steps: ['p1'] })).toBeNull();
     expect(cache.get({ ...key, config: 'entry-compat:abc' })).toBeNull();
     expect(cache.get({ ...key, checks: 'v2' })).toBeNull();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { applyMail } from '../../../workspaces/tree/from-series.js';
 import { WalkService } from '../../../workspaces/bisect/service.js';
 import { runCli } from '../../../workspaces/host/cli.js';
 import { BREAK_AND_FIX, git, miniSeries } from '../../helpers/mini-tree.js';
+import { defaultBuildDir } from '../../../workspaces/build/kernel-build.js';
 
 let tmp: string;
 let repo: string;
@@ -86,4 +87,44 @@ describe('walk', () => {
     expect(json.base).toMatch(/^[0-9a-f]{40}$/);
     expect(json.config).toBe('entry-compat');
   }, 60_000);
+});
+
+describe('walk cache', () => {
+  it('does not serve a step from the cache for a patch that differs only in whitespace git patch-id ignores', async () => {
+    const dir = path.join(tmp, 'whitespace');
+    const message = 'x86/entry: Compute the return value\n\nThe reason for the change.\n\nSigned-off-by: A U Thor <author@example.org>';
+    const { repo: tree, mbox: v1 } = miniSeries(dir, [{ entry: 'int main(void) { return 1 - 1; }\n', subject: 'x86/entry: Compute the return value' }]);
+    // v2 of the same patch on the same base: one space inside a keyword, which only the compiler notices.
+    fs.writeFileSync(path.join(tree, 'entry.c'), 'int main(void) { ret urn 1 - 1; }\n');
+    git(tree, 'commit', '-q', '-a', '-m', message);
+    const v2 = path.join(dir, 'v2.mbox');
+    fs.writeFileSync(v2, git(tree, 'format-patch', '--stdout', '-1', '--subject-prefix=PATCH v2'));
+    git(tree, 'reset', '-q', '--hard', 'HEAD~1');
+
+    const service = new WalkService(store, () => []);
+    const first = await service.walk({ workspace: (await applyMail(new TreeService(store), store, { tree, files: [v1] })).workspace });
+    const second = await service.walk({ workspace: (await applyMail(new TreeService(store), store, { tree, files: [v2] })).workspace });
+    expect(second.steps[1].patchId).toBe(first.steps[1].patchId);
+    expect(first.steps[1].results.find((r) => r.check === 'builds')?.status).toBe('pass');
+    expect(second.steps[1].cached).toBe(false);
+    expect(second.steps[1].results.find((r) => r.check === 'builds')?.status).toBe('fail');
+    expect(second.steps[0].cached).toBe(true); // the same base is still served from the cache
+  }, 120_000);
+
+  it('does not cache a build that could not run, and builds the step on the next walk', async () => {
+    const dir = path.join(tmp, 'transient');
+    const { repo: tree, mbox } = miniSeries(dir, BREAK_AND_FIX.slice(0, 1));
+    const applied = await applyMail(new TreeService(store), store, { tree, files: [mbox] });
+    // The build directory cannot be made: a file stands where it goes.
+    const buildDir = defaultBuildDir(applied.worktree, 'entry-compat');
+    fs.mkdirSync(path.dirname(buildDir), { recursive: true });
+    fs.writeFileSync(buildDir, 'not a directory');
+    const service = new WalkService(store, () => []);
+    const broken = await service.walk({ workspace: applied.workspace });
+    expect(broken.steps.map((s) => s.results.find((r) => r.check === 'builds')?.status)).toEqual(['fail', 'fail']);
+    fs.rmSync(buildDir);
+    const again = await service.walk({ workspace: applied.workspace });
+    expect(again.steps.map((s) => s.cached)).toEqual([false, false]);
+    expect(again.steps.map((s) => s.results.find((r) => r.check === 'builds')?.status)).toEqual(['pass', 'pass']);
+  }, 120_000);
 });

@@ -149,7 +149,7 @@ export const walkCommand: CommandSpec = {
   summary: 'Build and check every step of a series (applies, style, builds, emulator, boot) and show the matrix.',
   usage: '(--tree DIR FILE... | --workspace ID) [--config NAME] [--boot] [--json]',
   options: [...common],
-  details: 'Results are cached by base commit, patch-id stack and config: walking again, or walking v2, reuses every unchanged prefix.',
+  details: 'Results are cached by base commit, the exact content of each step (tree, author, message) and config: walking again, or walking v2, reuses every unchanged prefix.',
   async run(args, io) {
     const json = flag(args, 'json');
     const store = new WorkspaceStore(value(args, 'data') ?? defaultDataDir());
