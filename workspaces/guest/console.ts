@@ -113,6 +113,11 @@ export class ConsoleReader {
     if (first || m !== 'prompt') this.events.onMilestone?.(m, line);
   }
 
+  /** Has a report of this kind started since `sinceMs` (the one still being read included)? */
+  seen(kind: FindingKind, sinceMs = 0): boolean {
+    return [...this.findings, ...(this.open ? [this.open] : [])].some((f) => f.kind === kind && f.atMs >= sinceMs);
+  }
+
   /** The selftest the runner announced last and has not finished. */
   get runningTest(): string | null {
     return this.currentTest;
@@ -174,9 +179,14 @@ export class ConsoleReader {
     }
   }
 
-  private milestone(text: string): void {
-    if (text.startsWith('Booting from ROM')) this.mark('firmware', text);
-    else if (text.startsWith('Linux version ')) {
+  private milestone(line: string): void {
+    let text = line;
+    // SeaBIOS ends "Booting from ROM.." without a newline: the kernel's first line follows on it.
+    if (text.startsWith('Booting from ROM')) {
+      this.mark('firmware', text);
+      text = text.replace(/^Booting from ROM\.*/, '').replace(PRINTK_STAMP, '');
+    }
+    if (text.startsWith('Linux version ')) {
       this.kernelVersion ??= text.trim();
       this.mark('kernel', text);
     } else if (text.startsWith(GUEST_MARKERS.banner)) this.mark('init', text);
@@ -186,7 +196,7 @@ export class ConsoleReader {
       this.mark('summary', text);
     } else if (text.startsWith(GUEST_MARKERS.skipped)) this.mark('selftests-skipped', text);
     else if (PROMPT_LINE.test(text)) this.mark('prompt', text);
-    else if (/^reboot: (Power down|System halted)/.test(text)) this.mark('power-down', text);
+    else if (/^reboot: (Power down|System halted|Power off not available)/.test(text)) this.mark('power-down', text);
     else if (/^reboot: Restarting system/.test(text)) this.mark('restart', text);
   }
 

@@ -127,7 +127,8 @@ export class Guest {
           if (spec.kernel.kind === 'multiboot') this.consoleTap.line(line);
         },
       },
-      spec.kernel.kind === 'multiboot' ? /(^|\n)[\w-]*[>$#] $/ : null,
+      // "/ # " (the demo), "tiny> ": a word before the sign, so a TAP comment cut at "# " is no prompt.
+      spec.kernel.kind === 'multiboot' ? /(^|\n)[\w/~.-]+ ?[>$#] $/ : null,
     );
     this.tap = this.newTap();
     this.consoleTap = this.newTap();
@@ -326,10 +327,16 @@ export class Guest {
       else this.timers.push(setTimeout(() => void this.stop('done'), 5000));
     } else if (linux) {
       if (this.console.milestones.has('prompt')) void this.stop('done');
-    } else if (this.results.complete || this.console.milestones.has('prompt')) {
+    } else if (this.console.milestones.has('prompt')) {
       void this.stop('done');
+    } else if (this.results.complete && !this.graceArmed) {
+      // All TAP is in but no prompt yet: give the kernel a moment to show one, or to crash.
+      this.graceArmed = true;
+      this.timers.push(setTimeout(() => void this.stop('done'), 2000));
     }
   }
+
+  private graceArmed = false;
 
   private armDeadlines(): void {
     const what = this.spec.kernel.kind === 'linux' ? 'no init banner' : 'no TAP and no prompt on the console';
@@ -377,7 +384,8 @@ export class Guest {
     try {
       await new Promise((r) => setTimeout(r, 100)); // let the console's last bytes arrive
       const restartAsked = this.console.milestones.has('restart');
-      const panicked = this.console.findings.some((f) => f.kind === 'panic' && f.atMs >= (this.lastResetAt ?? 0));
+      // panic=-1 reboots at once: the panic report has no end line, so it may still be open.
+      const panicked = this.console.seen('panic', this.lastResetAt ?? 0);
       if (data.reason === 'guest-reset' && !restartAsked && !panicked) await this.recordTripleFault();
       if (data.reason === 'guest-reset' && restartAsked && !panicked && !this.spec.batch) {
         // "reboot" typed in the guest: boot again, as a real machine would.
@@ -425,7 +433,8 @@ export class Guest {
     } catch {
       return { regs, rip: null };
     }
-    const m = /RIP=([0-9a-f]+)/.exec(regs.join(' '));
+    // 64-bit mode shows RIP=, 32-bit and real mode EIP=.
+    const m = /\b[RE]IP=([0-9a-f]+)/.exec(regs.join(' '));
     if (!m) return { regs, rip: null };
     let rip = m[1];
     if (this.spec.kernel.systemMap) {

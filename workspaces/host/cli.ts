@@ -7,11 +7,12 @@ import { walkCommand, bisectCommand } from './cli/walk.js';
 import { applyCommand } from './cli/apply.js';
 import { replyCommand } from './cli/reply.js';
 import { checkCommand } from './cli/check.js';
+import { bootCommand } from './cli/boot.js';
 import { ReviewError } from '../errors.js';
 import { packageVersion } from './host.js';
 
 /** Every subcommand; issues add theirs here. */
-export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand, walkCommand, bisectCommand, checkCommand];
+export const commands: CommandSpec[] = [serveCommand, buildCommand, openCommand, applyCommand, replyCommand, walkCommand, bisectCommand, checkCommand, bootCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -17,6 +17,7 @@ import { registerTreeFileMethods } from './methods/tree-file.js';
 import { registerSeriesMethods } from './methods/series.js';
 import { registerReviewMethods } from './methods/review.js';
 import { registerCheckMethods } from './methods/check.js';
+import { registerGuestMethods } from './methods/guest.js';
 
 export interface HostOptions {
   shell: HostInfo['shell'];
@@ -89,6 +90,7 @@ export class Host {
     registerSeriesMethods(this);
     registerReviewMethods(this);
     registerCheckMethods(this);
+    registerGuestMethods(this);
   }
 
   info(): HostInfo {
