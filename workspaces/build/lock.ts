@@ -13,6 +13,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** How long an empty lock file counts as being written by its creator (create and write are two steps). */
+const EMPTY_LOCK_GRACE_MS = 5000;
+
 async function acquireFile(lock: string): Promise<void> {
   for (;;) {
     try {
@@ -20,14 +23,25 @@ async function acquireFile(lock: string): Promise<void> {
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lock, 'utf8').trim());
-      // A lock left by a process that died (killed mid-build) is taken over.
-      if (!Number.isInteger(holder) || holder <= 0 || !pidAlive(holder) || holder === process.pid) {
-        fs.rmSync(lock, { force: true });
-        continue;
-      }
-      await new Promise((r) => setTimeout(r, 250));
     }
+    let text: string;
+    let ageMs: number;
+    try {
+      text = fs.readFileSync(lock, 'utf8').trim();
+      ageMs = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again
+      throw err;
+    }
+    const holder = /^\d+$/.test(text) ? Number(text) : 0;
+    // A lock left by a process that died (killed mid-build) is taken over; an empty one only once it is old,
+    // since its creator may be between creating it and writing its pid.
+    const stale = holder > 0 ? !pidAlive(holder) || holder === process.pid : ageMs > EMPTY_LOCK_GRACE_MS;
+    if (stale) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
