@@ -1,7 +1,7 @@
 // Running make for a kernel tree: argument arrays, nice, cancellation that kills the whole job,
 // progress from Kbuild's "  CC      path.o" lines, and the first errors with file:line.
 import { spawn } from 'node:child_process';
-import { Cancelled } from '../errors.js';
+import { Cancelled, ToolMissing } from '../errors.js';
 
 export interface CompilerMessage {
   file: string;
@@ -102,18 +102,24 @@ export function runMake(opts: MakeOptions): Promise<MakeResult> {
       });
       stream.on('end', () => buf && take(buf));
     }
-    child.on('error', (err) => {
+    child.on('error', (err: NodeJS.ErrnoException) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      reject(err);
+      reject(err.code === 'ENOENT' ? missing(cmd) : err);
     });
     child.on('close', (code) => {
       opts.signal?.removeEventListener('abort', onAbort);
       result.exitCode = code ?? -1;
       result.seconds = (Date.now() - started) / 1000;
       if (opts.signal?.aborted) reject(new Cancelled('build'));
+      // nice found, make not: nice exits 127 and says so; that is no result of the tree.
+      else if (cmd === 'nice' && code === 127 && result.tail.some((l) => /^nice: .make.: No such file or directory/.test(l))) reject(missing('make'));
       else resolve(result);
     });
   });
+}
+
+function missing(tool: string): ToolMissing {
+  return new ToolMissing(tool, tool === 'nice' ? 'apt-get install coreutils' : 'apt-get install make');
 }
 
 /** The shell-quoted form of a command, for "how to reproduce" records only (never executed). */
