@@ -51,7 +51,19 @@ export const ASAR_UNPACK = '**/{node_modules/node-pty/**,node_modules/iced-x86/*
 /** Data the app reads at run time, copied to resources/ (workspaces/host/paths.ts finds them there). */
 export const EXTRA_RESOURCES = ['workspaces/demo', 'workspaces/build/configs', 'emulator/kernel/scenarios'];
 
+/**
+ * electron is an optional dependency (its binary download fails on machines without github.com, which
+ * must not fail `npm ci`), but Forge looks for it among devDependencies only: show it there to Forge.
+ */
+export async function electronAsDevDependency(_config: unknown, pkg: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const optional = (pkg.optionalDependencies ?? {}) as Record<string, string>;
+  const dev = (pkg.devDependencies ?? {}) as Record<string, string>;
+  if (optional.electron && !dev.electron) pkg.devDependencies = { ...dev, electron: optional.electron };
+  return pkg;
+}
+
 const config: ForgeConfig = {
+  hooks: { readPackageJson: electronAsDevDependency },
   packagerConfig: {
     name: 'Entrybench',
     executableName: 'entrybench',
