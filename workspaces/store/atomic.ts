@@ -3,6 +3,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { ReviewError } from '../errors.js';
+
+/** A file could not be written (a path that does not exist, no permission, a full disk); the old file is unchanged. */
+export class WriteFailed extends ReviewError {}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'its directory does not exist',
+  ENOTDIR: 'a part of its path is not a directory',
+  // From mkdir -p: a file stands where a directory of the path should be.
+  EEXIST: 'a part of its path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+};
+
+function writeFailed(file: string, err: NodeJS.ErrnoException): WriteFailed {
+  const code = err.code ?? 'EIO';
+  return new WriteFailed(
+    `Cannot write ${file}: ${REASONS[code] ?? err.message} (${code}).`,
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'Free some disk space and try again; the previous version of the file is unchanged.'
+      : 'Choose a place that exists and that you can write to; nothing was changed there.',
+    { file, code },
+  );
+}
 
 function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
@@ -14,6 +42,14 @@ function fsyncDir(dir: string): void {
 }
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  try {
+    writeThenRename(file, data);
+  } catch (err) {
+    throw typeof (err as NodeJS.ErrnoException).code === 'string' ? writeFailed(file, err as NodeJS.ErrnoException) : err;
+  }
+}
+
+function writeThenRename(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
@@ -27,7 +63,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     throw err;
   }
   fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   fsyncDir(dir);
 }
 

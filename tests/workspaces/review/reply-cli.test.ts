@@ -108,4 +108,15 @@ describe('entrybench reply', () => {
     expect(line.err).toContain('Line 10 of arch/x86/entry/entry_64.S (new side) is not in the diff of patch 1.\n  Its hunks show lines 92-98, 141-148');
     expect((await cli('--series', path.join(tmp, 'missing.mbox'), '--patch', '1')).err).toContain('No such file');
   });
+
+  it('says which output file it cannot write, without a stack trace', async () => {
+    const blocker = path.join(tmp, 'not-a-dir');
+    fs.writeFileSync(blocker, '');
+    const r = await cli('--series', v2dir, '--patch', '1', ...FROM, '-o', path.join(blocker, 'reply.eml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `entrybench reply: Cannot write ${path.join(blocker, 'reply.eml')}: a part of its path is not a directory (EEXIST).\n` +
+        '  Choose a place that exists and that you can write to; nothing was changed there.\n',
+    );
+  });
 });

@@ -142,3 +142,23 @@ describe('workspace metadata shared by several services', () => {
     expect(new WorkspaceStore(data).get(ws.id).meta.sections.tree).toEqual({ reviews: [{ branch: 'review/a-v1' }] });
   });
 });
+
+describe('atomic writes that cannot happen', () => {
+  it('say which file could not be written and why, as a ReviewError, and leave nothing behind', async () => {
+    const { WriteFailed } = await import('../../../workspaces/store/atomic.js');
+    const blocker = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocker, 'x');
+    const target = path.join(blocker, 'drafts.mbox');
+    const err = (() => {
+      try {
+        writeFileAtomic(target, 'text');
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(WriteFailed);
+    expect((err as Error).message).toBe(`Cannot write ${target}: a part of its path is not a directory (EEXIST).`);
+    expect(fs.readdirSync(tmp)).toEqual(['a-file']);
+  });
+});
