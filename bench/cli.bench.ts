@@ -1,7 +1,7 @@
 // Benchmark: CLI start-up, the prebuilt bundle (out/cli) against the sources through tsx (the
-// reference, measured in the same run): `entrybench --version` and `entrybench open` on a
-// 1,000-message mbox. Prints medians of wall and CPU time and the ratios tsx / bundle; --json prints
-// the same as JSON. Not a pass/fail test.
+// reference, measured in the same run, with a warm and with an empty transform cache):
+// `entrybench --version` and `entrybench open` on a 1,000-message mbox. Prints medians of wall and CPU
+// time and the ratios tsx / bundle; --json prints the same as JSON. Not a pass/fail test.
 //   npm run bench:cli -- [--json] [--runs N]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,11 +58,11 @@ interface Run {
   code: number;
 }
 
-function runCli(mode: 'tsx' | 'bundle', cliArgs: string[]): Run {
+function runCli(mode: 'tsx' | 'bundle', cliArgs: string[], extraEnv: Record<string, string> = {}): Run {
   const argv = [process.execPath, path.join(root, 'bin', 'entrybench.mjs'), ...cliArgs];
   const [cmd, ...rest] = TIME ? [TIME, '-f', 'cpu %U %S', ...argv] : argv;
   const t0 = performance.now();
-  const r = spawnSync(cmd, rest, { cwd: root, env: { ...process.env, ENTRYBENCH_CLI: mode }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(cmd, rest, { cwd: root, env: { ...process.env, ENTRYBENCH_CLI: mode, ...extraEnv }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = performance.now() - t0;
   const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
   return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null, code: r.status ?? 1 };
@@ -85,6 +85,8 @@ function runBundle(cliArgs: string[]): Run {
 
 interface Figure {
   command: string;
+  /** tsx with an empty transform cache: the first run after a checkout or an edit. */
+  tsxCold: { wallMs: number; cpuMs: number | null };
   tsx: { wallMs: number; cpuMs: number | null };
   bundle: { wallMs: number; cpuMs: number | null };
   wallRatio: number;
@@ -97,15 +99,20 @@ function measure(command: string, cliArgs: string[]): Figure {
   runBundle(cliArgs);
   const tsx: Run[] = [];
   const bundle: Run[] = [];
+  const cold: Run[] = [];
   for (let i = 0; i < runs; i++) {
     tsx.push(runCli('tsx', cliArgs));
     bundle.push(runBundle(cliArgs));
+    // tsx keeps its cache under TMPDIR: a fresh one is an empty cache.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eb-tsx-cold-'));
+    cold.push(runCli('tsx', cliArgs, { TMPDIR: tmp }));
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  for (const r of [...tsx, ...bundle]) if (r.code !== 0) throw new Error(`entrybench ${cliArgs.join(' ')} exited with ${r.code}`);
+  for (const r of [...tsx, ...bundle, ...cold]) if (r.code !== 0) throw new Error(`entrybench ${cliArgs.join(' ')} exited with ${r.code}`);
   const med = (rs: Run[]) => ({ wallMs: median(rs.map((r) => r.wallMs)), cpuMs: rs[0].cpuMs === null ? null : median(rs.map((r) => r.cpuMs ?? 0)) });
   const t = med(tsx);
   const b = med(bundle);
-  return { command, tsx: t, bundle: b, wallRatio: t.wallMs / b.wallMs, cpuRatio: t.cpuMs !== null && b.cpuMs ? t.cpuMs / b.cpuMs : null };
+  return { command, tsxCold: med(cold), tsx: t, bundle: b, wallRatio: t.wallMs / b.wallMs, cpuRatio: t.cpuMs !== null && b.cpuMs ? t.cpuMs / b.cpuMs : null };
 }
 
 function main(): void {
@@ -120,9 +127,10 @@ function main(): void {
   const ms = (x: number | null) => (x === null ? '   n/a' : `${x.toFixed(0).padStart(5)} ms`);
   for (const f of figures) {
     say(`  ${f.command}`);
+    say(`    tsx, cold cache  wall ${ms(f.tsxCold.wallMs)}  CPU ${ms(f.tsxCold.cpuMs)}`);
     say(`    tsx (reference)  wall ${ms(f.tsx.wallMs)}  CPU ${ms(f.tsx.cpuMs)}`);
     say(`    bundle           wall ${ms(f.bundle.wallMs)}  CPU ${ms(f.bundle.cpuMs)}`);
-    say(`    tsx / bundle     wall ${f.wallRatio.toFixed(2)}x  CPU ${f.cpuRatio === null ? 'n/a' : `${f.cpuRatio.toFixed(2)}x`}`);
+    say(`    tsx / bundle     wall ${f.wallRatio.toFixed(2)}x  CPU ${f.cpuRatio === null ? 'n/a' : `${f.cpuRatio.toFixed(2)}x`} (warm tsx cache)`);
   }
   if (json) process.stdout.write(JSON.stringify({ messages: MESSAGES, runs, buildMs, loadAverage: os.loadavg()[0], figures }, null, 2) + '\n');
 }

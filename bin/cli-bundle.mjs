@@ -6,7 +6,7 @@ import path from 'node:path';
 export const CLI_BUNDLE_DIR = 'out/cli';
 export const CLI_MANIFEST = `${CLI_BUNDLE_DIR}/manifest.json`;
 /** What workspaces/host/paths.ts reads inside the bundle: the app root and the worker, relative to out/cli. */
-export const CLI_BUNDLE_INFO = { name: 'cli', root: '../..', checkWorker: 'check-worker.mjs' };
+export const CLI_BUNDLE_INFO = { name: 'cli', root: '../..', checkWorker: 'check-worker.cjs' };
 
 /** The bundle's entry module when it is usable, or null and the reason it is not. */
 export function freshCliBundle(root) {
@@ -25,6 +25,6 @@ export function freshCliBundle(root) {
     }
     if (mtime > manifest.builtAt) return { entry: null, reason: `${input} changed after it was built` };
   }
-  const entry = path.join(root, CLI_BUNDLE_DIR, 'entrybench.mjs');
+  const entry = path.join(root, CLI_BUNDLE_DIR, 'entrybench.cjs');
   return fs.existsSync(entry) ? { entry, reason: null } : { entry: null, reason: 'it is incomplete' };
 }

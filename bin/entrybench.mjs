@@ -3,7 +3,8 @@
 // source in it, otherwise the TypeScript sources through tsx, so the CLI and the tree never disagree.
 // ENTRYBENCH_CLI=tsx always runs the sources; ENTRYBENCH_CLI=bundle refuses to fall back.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { freshCliBundle } from './cli-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,7 +13,7 @@ const bundle = mode === 'tsx' ? { entry: null, reason: 'ENTRYBENCH_CLI=tsx' } : 
 
 let runCli;
 if (bundle.entry) {
-  ({ runCli } = await import(pathToFileURL(bundle.entry).href));
+  ({ runCli } = createRequire(import.meta.url)(bundle.entry));
 } else if (mode === 'bundle') {
   console.error(`entrybench: ENTRYBENCH_CLI=bundle, but the CLI bundle cannot run: ${bundle.reason}.\n  Run: npm run build:cli`);
   process.exit(2);

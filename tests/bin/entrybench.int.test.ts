@@ -80,7 +80,7 @@ describe('the CLI bundle', () => {
     const [fromSources, fromBundle] = [await cli('tsx', ['check', '--json', buildDir]), await cli('bundle', ['check', '--json', buildDir])];
     expect(fromBundle.code, fromBundle.err).toBe(0);
     expect(workerScripts(fromSources.err)).toEqual([path.join(repoRoot, 'workspaces', 'check', 'worker-entry.mjs')]);
-    expect(workerScripts(fromBundle.err)).toEqual([path.join(repoRoot, 'out', 'cli', 'check-worker.mjs')]);
+    expect(workerScripts(fromBundle.err)).toEqual([path.join(repoRoot, 'out', 'cli', 'check-worker.cjs')]);
     const verdicts = (r: { out: string }) => {
       const report = JSON.parse(r.out) as CheckReport;
       return { profile: report.profile, config: report.config, ran: report.scenarios.map((s) => `${s.name} ${s.verdict}`), skipped: report.skipped };
@@ -110,8 +110,8 @@ describe('when the bundle may run', () => {
     source('emulator/b.ts', builtAt - 5_000);
     manifest(['workspaces/a.ts', 'emulator/b.ts'], builtAt);
     expect(freshCliBundle(root)).toEqual({ entry: null, reason: 'it is incomplete' });
-    fs.writeFileSync(path.join(root, 'out', 'cli', 'entrybench.mjs'), '');
-    expect(freshCliBundle(root)).toEqual({ entry: path.join(root, 'out', 'cli', 'entrybench.mjs'), reason: null });
+    fs.writeFileSync(path.join(root, 'out', 'cli', 'entrybench.cjs'), '');
+    expect(freshCliBundle(root)).toEqual({ entry: path.join(root, 'out', 'cli', 'entrybench.cjs'), reason: null });
     source('emulator/b.ts', builtAt + 1);
     expect(freshCliBundle(root)).toEqual({ entry: null, reason: 'emulator/b.ts changed after it was built' });
     source('emulator/b.ts', builtAt - 1);
