@@ -220,6 +220,11 @@ export class GuestService {
       listener,
     );
     if (guest.hasExited) return guest;
+    // The caller went away (or the host began to shut down) while QEMU was starting: end it now.
+    if (o.signal?.aborted || this.disposed) {
+      await guest.stop('cancelled');
+      throw new Cancelled('boot');
+    }
     this.guests.set(id, guest);
     this.opts.log?.('info', `guest ${id}: ${p.kernel.image} under ${p.accel.accel.toUpperCase()} (pid ${guest.pid}), console ${guest.logs.console}`);
     if (o.signal) {

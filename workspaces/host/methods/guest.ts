@@ -44,6 +44,11 @@ export function registerGuestMethods(host: Host): void {
       signal: ctx.signal,
       onProgress: (message) => ctx.progress({ phase: 'boot', message }),
     });
+    // The channel belongs to this connection: if it is gone already, so is the guest.
+    if (!host.connection(conn.id)) {
+      await guest.stop('connection closed');
+      throw new BadRequest('The connection closed while the guest was starting.', 'Boot it again.');
+    }
     const title = `guest: ${guest.spec.kernel.buildDir}`;
     const channel = host.channels.open(
       conn.id,
