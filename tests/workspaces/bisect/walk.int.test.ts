@@ -119,7 +119,8 @@ describe('walk cache', () => {
     const buildDir = defaultBuildDir(applied.worktree, 'entry-compat');
     fs.mkdirSync(path.dirname(buildDir), { recursive: true });
     fs.writeFileSync(buildDir, 'not a directory');
-    const service = new WalkService(store, () => []);
+    // A cache of its own: another test's tree may have the very same base commit (same content, same second).
+    const service = new WalkService(store, () => [], path.join(tmp, 'transient-steps'));
     const broken = await service.walk({ workspace: applied.workspace });
     expect(broken.steps.map((s) => s.results.find((r) => r.check === 'builds')?.status)).toEqual(['fail', 'fail']);
     fs.rmSync(buildDir);
