@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { Connection, type Host } from './host.js';
+import { safeFileName } from '../store/workspace.js';
 
 export const TOKEN_COOKIE = 'entrybench_token';
 /** The token may travel as a WebSocket subprotocol, so it never appears in a URL or log. */
@@ -132,7 +133,7 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
     }
     const length = Number(req.headers['content-length'] ?? '0');
     if (length > MAX_UPLOAD_BYTES) return send(res, 413, 'text/plain', 'File too large (limit 4 GiB)');
-    const name = sanitizeFileName(url.searchParams.get('name') ?? 'upload');
+    const name = safeFileName(url.searchParams.get('name') ?? 'upload', 'upload');
     const dir = path.join(host.dataDir, 'uploads', crypto.randomBytes(6).toString('hex'));
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, name);
@@ -289,11 +290,6 @@ function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data as ArrayBuffer);
-}
-
-export function sanitizeFileName(name: string): string {
-  const base = path.basename(name).replace(/[^A-Za-z0-9._+-]/g, '_').replace(/^\.+/, '');
-  return base.slice(0, 120) || 'upload';
 }
 
 const TYPES: Record<string, string> = {

@@ -56,7 +56,14 @@ function slugify(text: string): string {
   );
 }
 
-function sha256File(file: string): string {
+/** A plain file name for something that came with any name (an upload, pasted text): no directories, no leading dots. */
+export function safeFileName(name: string, fallback: string): string {
+  const base = path.basename(name).replace(/[^A-Za-z0-9._+-]/g, '_').replace(/^\.+/, '');
+  return base.slice(0, 120) || fallback;
+}
+
+/** The digest workspaces record for their mail files (compare against MailSource.sha256 with this). */
+export function sha256File(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
@@ -207,7 +214,7 @@ export class WorkspaceStore {
       const used = new Set<string>();
       inputs.forEach((input, i) => {
         const name = 'path' in input ? path.basename(path.resolve(input.path)) : input.name;
-        let stored = name.replace(/[^A-Za-z0-9._+-]/g, '_') || `input-${i}`;
+        let stored = safeFileName(name, `input-${i}`);
         if (used.has(stored)) stored = `${i}-${stored}`;
         used.add(stored);
         const dest = path.join(staging, 'mail', stored);

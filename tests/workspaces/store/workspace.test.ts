@@ -162,3 +162,17 @@ describe('atomic writes that cannot happen', () => {
     expect(fs.readdirSync(tmp)).toEqual(['a-file']);
   });
 });
+
+describe('names of stored mail', () => {
+  it('stores pasted or uploaded mail under a plain file name whatever name it came with', () => {
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const ws = store.create([
+      { name: '..', bytes: Buffer.from('one') },
+      { name: '.', bytes: Buffer.from('two') },
+      { name: '../../etc/x.mbox', bytes: Buffer.from('three') },
+    ]);
+    expect(ws.meta.sources.map((s) => s.stored)).toEqual(['input-0', 'input-1', 'x.mbox']);
+    expect(ws.mailPaths().map((p) => fs.readFileSync(p, 'utf8'))).toEqual(['one', 'two', 'three']);
+    expect(ws.mailPaths().every((p) => path.dirname(p) === ws.path('mail'))).toBe(true);
+  });
+});
