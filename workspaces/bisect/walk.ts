@@ -1,11 +1,10 @@
 // Walking a review branch step by step: check out each commit in the review worktree, build it
 // incrementally in one build directory, run the checks, and cache every step's results.
-import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { runGit } from '../tree/git.js';
 import { readCommitObjects } from '../tree/cat-file.js';
-import { buildKernel, defaultBuildDir, BuildFailed, ConfigureFailed, type BuildResult } from '../build/kernel-build.js';
+import { buildKernel, configDigest, defaultBuildDir, BuildFailed, ConfigureFailed, type BuildResult } from '../build/kernel-build.js';
 import { resolveConfig } from '../build/fragments.js';
 import { Cancelled, errorMessage } from '../errors.js';
 import { runCheckpatch } from './checkpatch.js';
@@ -75,9 +74,7 @@ export interface WalkOutcome {
 
 function configId(config: string): string {
   const choice = resolveConfig(config);
-  const h = crypto.createHash('sha256').update(choice.name);
-  for (const f of [...choice.fragments, ...(choice.userConfig ? [choice.userConfig] : [])]) h.update(fs.readFileSync(f));
-  return `${choice.name}:${h.digest('hex').slice(0, 16)}`;
+  return `${choice.name}:${configDigest(choice).slice(0, 16)}`;
 }
 
 const APPLIED = new Set(['applied', 'applied-3way']);

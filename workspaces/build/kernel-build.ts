@@ -93,7 +93,8 @@ function chooseWrapper(requested: string | undefined): string | null {
   return which('ccache') ? 'ccache' : null;
 }
 
-function configDigest(choice: ConfigChoice): string {
+/** What a configuration is made of (its name and the content of its fragments or .config): reconfigure when it changes. */
+export function configDigest(choice: ConfigChoice): string {
   const h = crypto.createHash('sha256').update(choice.name);
   for (const f of [...choice.fragments, ...(choice.userConfig ? [choice.userConfig] : [])]) h.update(fs.readFileSync(f));
   return h.digest('hex');

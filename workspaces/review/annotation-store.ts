@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { writeJsonAtomic, strayTempFiles } from '../store/atomic.js';
+import { fsyncDir, writeJsonAtomic, strayTempFiles } from '../store/atomic.js';
 import { BadRequest, NotFound } from '../errors.js';
 import { EditConflict } from './errors.js';
 import type { Anchor, Annotation } from './types.js';
@@ -146,12 +146,7 @@ export class AnnotationStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`There is no annotation ${id}.`, 'It may have been removed already.');
       throw err;
     }
-    const fd = fs.openSync(this.dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fsyncDir(this.dir);
   }
 
   private write(a: Annotation): void {

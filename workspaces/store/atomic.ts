@@ -32,7 +32,8 @@ function writeFailed(file: string, err: NodeJS.ErrnoException): WriteFailed {
   );
 }
 
-function fsyncDir(dir: string): void {
+/** Make a rename or unlink in `dir` durable. */
+export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);

@@ -1,11 +1,10 @@
 // `entrybench walk` and `entrybench bisect`: which patch breaks what, and does a later patch fix it?
 import fs from 'node:fs';
-import crypto from 'node:crypto';
 import type { CommandIO, CommandSpec, ParsedArgs } from './args.js';
 import { flag, value, UsageError } from './args.js';
 import type { BisectReport, WalkReport, WalkStep } from '../api/walk.js';
 import { defaultDataDir } from '../paths.js';
-import { WorkspaceStore } from '../../store/workspace.js';
+import { WorkspaceStore, sha256File } from '../../store/workspace.js';
 import { TreeService } from '../../tree/service.js';
 import { applyMail } from '../../tree/from-series.js';
 import { ReviewExists } from '../../tree/errors.js';
@@ -22,10 +21,6 @@ const common = [
   { name: 'data', type: 'string', value: 'DIR', help: 'data directory (default: ~/.local/share/entrybench)' },
   { name: 'json', type: 'flag', help: 'print the report as JSON' },
 ] as const;
-
-function sha256(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
 
 /** The workspace to walk: named, or the one applying FILE... makes (or made before, for the same mail). */
 async function resolveWorkspace(args: ParsedArgs, store: WorkspaceStore, io: CommandIO, json: boolean): Promise<string> {
@@ -44,7 +39,7 @@ async function resolveWorkspace(args: ParsedArgs, store: WorkspaceStore, io: Com
   } catch (err) {
     if (!(err instanceof ReviewExists)) throw err;
     // Walking the same mail again: reuse its review (and so every cached step).
-    const digests = args.positionals.map((f) => (fs.statSync(f).isFile() ? sha256(f) : null));
+    const digests = args.positionals.map((f) => (fs.statSync(f).isFile() ? sha256File(f) : null));
     const same = treeService.find(tree).find(({ workspace }) => {
       const stored = workspace.meta.sources.map((x) => x.sha256);
       return digests.every((d) => d !== null && stored.includes(d)) && stored.length === digests.length;
