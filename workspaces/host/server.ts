@@ -142,7 +142,13 @@ export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
       received += chunk.length;
       if (received > MAX_UPLOAD_BYTES) req.destroy(new Error('upload too large'));
     });
-    await pipeline(req, fs.createWriteStream(file, { flags: 'wx' }));
+    try {
+      await pipeline(req, fs.createWriteStream(file, { flags: 'wx' }));
+    } catch (err) {
+      // Cut off or too large: a partial file must not look like mail someone could open.
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     host.log.info('web', `received upload ${name} (${received} bytes)`);
     send(res, 200, 'application/json', JSON.stringify({ path: file, bytes: received }));
   }

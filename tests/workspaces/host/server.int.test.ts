@@ -89,6 +89,24 @@ describe('web mode HTTP gate', () => {
     expect(path.basename(stored)).toBe('evil.mbox');
     expect(fs.readFileSync(stored)).toEqual(body);
   });
+
+  it('keeps nothing of an upload the client cut off', async () => {
+    const uploads = path.join(t.dataDir, 'uploads');
+    const named = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads).filter((d) => fs.existsSync(path.join(uploads, d, 'cut.mbox'))) : []);
+    await new Promise<void>((resolve) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: t.server.port,
+        path: '/upload?name=cut.mbox',
+        method: 'POST',
+        headers: { host: `127.0.0.1:${t.server.port}`, cookie: `entrybench_token=${t.server.token}`, 'content-type': 'application/octet-stream', 'content-length': '100000' },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(1000, 'x'), () => setTimeout(() => req.destroy(), 200));
+    });
+    for (let i = 0; i < 40 && named().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(named()).toEqual([]);
+  });
 });
 
 describe('web mode WebSocket gate', () => {
