@@ -317,7 +317,11 @@ export async function readMailInputs(inputs: MailInput[], sink: Sink, diag: Diag
         out.push({ name: p, kind: 'unknown', gzip: false, bytes: 0, messages: 0 });
         continue;
       }
-      if (st.isDirectory()) {
+      if (!st.isFile() && !st.isDirectory()) {
+        // Opening a pipe blocks the whole host until someone writes to it; a device may never end.
+        diag({ severity: 'error', where: p, message: 'is not a file or a directory (a pipe, device or socket) and was not read' });
+        out.push({ name: p, kind: 'unknown', gzip: false, bytes: 0, messages: 0 });
+      } else if (st.isDirectory()) {
         const before = out.length;
         out.push(...(await readDirectory(p, sink, diag, opts, 0)));
         if (out.length === before) diag({ severity: 'warning', where: p, message: 'is a directory with no mail in it' });

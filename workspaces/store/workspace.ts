@@ -102,6 +102,20 @@ function fileStamp(file: string): string | null {
   }
 }
 
+/** copyInto, with what went wrong said as a user error (an unreadable file, a pipe inside a folder). */
+function copyOrExplain(src: string, dest: string): ReturnType<typeof copyInto> {
+  try {
+    return copyInto(src, dest);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new BadRequest(
+      `Cannot copy ${src} into the workspace: ${err instanceof Error ? err.message : String(err)}.`,
+      'Open only mail files and folders of them; pipes, sockets and files you may not read cannot be stored.',
+    );
+  }
+}
+
 export class Workspace {
   private stamp: string | null;
 
@@ -199,8 +213,19 @@ export class WorkspaceStore {
   create(inputs: SourceInput[], title?: string): Workspace {
     if (inputs.length === 0) throw new BadRequest('No mail to open.', 'Give at least one mbox, .eml, maildir or format-patch folder.');
     for (const input of inputs) {
-      if ('path' in input && !fs.existsSync(input.path)) {
-        throw new NotFound(`No such file or directory: ${input.path}`, 'Check the path; it is read on the machine running the host.');
+      if (!('path' in input)) continue;
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(input.path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new NotFound(`No such file or directory: ${input.path}`, 'Check the path; it is read on the machine running the host.');
+        }
+        throw new BadRequest(`Cannot read ${input.path} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`, 'Check that you may read it.');
+      }
+      // Reading a pipe blocks the host until someone writes to it, and a device may never end.
+      if (!st.isFile() && !st.isDirectory()) {
+        throw new BadRequest(`${input.path} is not a file or a directory.`, 'Open an mbox, .eml, maildir or format-patch folder; pipes, devices and sockets are not stored.');
       }
     }
     const first = 'path' in inputs[0] ? path.basename(inputs[0].path) : inputs[0].name;
@@ -219,7 +244,7 @@ export class WorkspaceStore {
         used.add(stored);
         const dest = path.join(staging, 'mail', stored);
         if ('path' in input) {
-          const info = copyInto(path.resolve(input.path), dest);
+          const info = copyOrExplain(path.resolve(input.path), dest);
           sources.push({ stored, origin: path.resolve(input.path), ...info });
         } else {
           fs.writeFileSync(dest, input.bytes, { flag: 'wx', mode: 0o444 });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { loadMail } from '../../../workspaces/series/index.js';
 import { detectContent } from '../../../workspaces/mail/sources.js';
 
@@ -98,6 +99,19 @@ describe('input kinds', () => {
 });
 
 describe('bad input', () => {
+  it('says a pipe is not mail instead of waiting forever for someone to write to it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'entrybench-mail-'));
+    try {
+      const fifo = path.join(dir, 'series.mbox');
+      execFileSync('mkfifo', [fifo]);
+      const load = await loadMail([fifo, f('mboxo.mbox')]);
+      expect(load.diagnostics.map((x) => `${x.severity} ${x.where}: ${x.message}`)).toContain(`error ${fifo}: is not a file or a directory (a pipe, device or socket) and was not read`);
+      expect(load.messages.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 10_000);
+
   it('loads what it can from a broken mailbox and says what was wrong where', async () => {
     const load = await loadMail([f('broken.mbox')]);
     expect(load.messages).toHaveLength(4);

@@ -176,3 +176,27 @@ describe('names of stored mail', () => {
     expect(ws.mailPaths().every((p) => path.dirname(p) === ws.path('mail'))).toBe(true);
   });
 });
+
+describe('inputs that are not mail files', () => {
+  it('refuses a pipe or a device instead of copying from it, and a folder it cannot copy, creating nothing', async () => {
+    const { BadRequest } = await import('../../../workspaces/errors.js');
+    const store = new WorkspaceStore(path.join(tmp, 'data'));
+    const fifo = path.join(tmp, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => store.create([{ path: fifo }])).toThrow(BadRequest);
+    expect(() => store.create([{ path: '/dev/zero' }])).toThrow(`/dev/zero is not a file or a directory.`);
+    const dir = path.join(tmp, 'maildir');
+    fs.mkdirSync(path.join(dir, 'cur'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cur', '1'), 'Subject: a\n\nb\n');
+    execFileSync('mkfifo', [path.join(dir, 'cur', 'pipe')]);
+    let err: unknown = null;
+    try {
+      store.create([{ path: dir }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BadRequest);
+    expect((err as Error).message).toContain(`Cannot copy ${dir} into the workspace`);
+    expect(fs.readdirSync(store.root)).toEqual([]);
+  });
+});
