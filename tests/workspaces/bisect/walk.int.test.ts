@@ -69,6 +69,16 @@ describe('walk', () => {
     expect(r.stepsBuilt).toBe(0);
   }, 60_000);
 
+  it('refuses --boot rather than walk without booting and report boot: true', async () => {
+    const { defaultCheckers } = await import('../../../workspaces/bisect/checkers.js');
+    const err = await new WalkService(store, defaultCheckers).walk({ workspace, boot: true }).catch((e: unknown) => e);
+    expect((err as { kind?: string }).kind).toBe('BootCheckUnavailable');
+    let said = '';
+    const io = { out: () => {}, err: (t: string) => void (said += t), stdin: async () => Buffer.alloc(0) };
+    expect(await runCli(['walk', '--boot', '--data', path.join(tmp, 'data'), '--workspace', workspace], io)).toBe(1);
+    expect(said).toContain('The walk cannot boot each step yet');
+  }, 60_000);
+
   it('prints the matrix and the one-line verdict from the CLI, and the documented JSON', async () => {
     let out = '';
     const io = { out: (t: string) => void (out += t), err: () => {}, stdin: async () => Buffer.alloc(0) };
