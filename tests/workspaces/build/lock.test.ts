@@ -15,18 +15,23 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lockFile = () => path.join(dir, '.entrybench.lock');
 
+/** withDirLock must still be waiting after a while, and run once the lock file goes. */
+async function expectWaitsUntilReleased(): Promise<void> {
+  let ran = false;
+  const done = withDirLock(dir, async () => void (ran = true));
+  await sleep(600);
+  expect(ran).toBe(false);
+  fs.rmSync(lockFile());
+  await done;
+  expect(ran).toBe(true);
+}
+
 describe('withDirLock', () => {
   it('waits while a live process holds the lock, and runs once it is released', async () => {
     const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       fs.writeFileSync(lockFile(), String(holder.pid));
-      let ran = false;
-      const done = withDirLock(dir, async () => void (ran = true));
-      await sleep(600);
-      expect(ran).toBe(false);
-      fs.rmSync(lockFile());
-      await done;
-      expect(ran).toBe(true);
+      await expectWaitsUntilReleased();
       expect(fs.existsSync(lockFile())).toBe(false);
     } finally {
       holder.kill();
@@ -43,13 +48,7 @@ describe('withDirLock', () => {
   it('does not take a lock that another process has just made and not yet written its pid into', async () => {
     // Between its exclusive create and its write, a lock file is empty: that is a lock being taken.
     fs.writeFileSync(lockFile(), '');
-    let ran = false;
-    const done = withDirLock(dir, async () => void (ran = true));
-    await sleep(600);
-    expect(ran).toBe(false);
-    fs.rmSync(lockFile());
-    await done;
-    expect(ran).toBe(true);
+    await expectWaitsUntilReleased();
   });
 
   it('takes over an empty lock file left long ago by a process killed between create and write', async () => {
