@@ -62,9 +62,20 @@ export function safeFileName(name: string, fallback: string): string {
   return base.slice(0, 120) || fallback;
 }
 
-/** The digest workspaces record for their mail files (compare against MailSource.sha256 with this). */
+/**
+ * The digest workspaces record for their mail files (compare against MailSource.sha256 with this). Read in
+ * chunks: a whole-archive mbox can be larger than the 2 GiB a single read may return.
+ */
 export function sha256File(file: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const h = crypto.createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
 }
 
 function copyInto(src: string, dest: string): { bytes: number; sha256: string; kind: 'file' | 'directory' } {
