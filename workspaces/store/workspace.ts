@@ -216,7 +216,7 @@ export class WorkspaceStore {
   readonly root: string;
 
   constructor(dataDir: string) {
-    this.root = path.join(dataDir, 'workspaces');
+    this.root = path.resolve(dataDir, 'workspaces');
     fs.mkdirSync(this.root, { recursive: true });
   }
 
@@ -322,8 +322,12 @@ export class WorkspaceStore {
   /** Remove the workspace directory. Services owning outside state (worktrees) clean up first. */
   remove(id: string): void {
     const ws = this.get(id);
+    // get() also opens a workspace directory given as a path; removing goes no further than this store's own.
+    if (path.dirname(ws.dir) !== this.root) {
+      throw new BadRequest(`${ws.dir} is not a workspace of ${this.root}.`, 'Remove it with the Entrybench whose data directory holds it, or by hand.');
+    }
     opened.delete(ws.dir);
-    const trash = path.join(this.root, `.${ws.id}.removing`);
+    const trash = path.join(this.root, `.${path.basename(ws.dir)}.removing`);
     fs.renameSync(ws.dir, trash);
     fs.rmSync(trash, { recursive: true, force: true });
   }

@@ -200,3 +200,25 @@ describe('inputs that are not mail files', () => {
     expect(fs.readdirSync(store.root)).toEqual([]);
   });
 });
+
+describe('removing workspaces', () => {
+  it('removes only workspaces of its own data directory, named by their directory', () => {
+    const input = path.join(tmp, 'a.mbox');
+    fs.writeFileSync(input, 'x');
+    const mine = new WorkspaceStore(path.join(tmp, 'data'));
+    const elsewhere = new WorkspaceStore(path.join(tmp, 'other')).create([{ path: input }]);
+    expect(() => mine.remove(elsewhere.dir)).toThrow(`${elsewhere.dir} is not a workspace of ${mine.root}.`);
+    expect(fs.existsSync(path.join(elsewhere.dir, 'mail', 'a.mbox'))).toBe(true);
+
+    // The id inside workspace.json is data, not a path: it does not choose where the directory goes.
+    const ws = mine.create([{ path: input }]);
+    const meta = JSON.parse(fs.readFileSync(ws.path('workspace.json'), 'utf8'));
+    fs.writeFileSync(ws.path('workspace.json'), JSON.stringify({ ...meta, id: '/../../outside' }));
+    const outside = path.join(tmp, 'outside.removing');
+    fs.mkdirSync(outside); // someone's empty directory where that id points
+    mine.remove(ws.dir);
+    expect(fs.existsSync(ws.dir)).toBe(false);
+    expect(fs.statSync(outside).isDirectory()).toBe(true);
+    expect(fs.readdirSync(mine.root)).toEqual([]);
+  });
+});
